@@ -1,0 +1,47 @@
+# Harbour — `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export HARBOUR_DATA_DIR ?= $(CURDIR)/data
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test lint typecheck test-sqlite test-postgres browser-deps messages bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml constraints.txt
+	@command -v $(PYTHON) >/dev/null || { echo "Harbour needs $(PYTHON) (Python 3.11)."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP) ## Create the virtual environment and install pinned dependencies
+
+run: install ## Create keys, migrate SQLite, load demo data once, serve at http://127.0.0.1:8000
+	HARBOUR_DEMO=true $(BIN)/harbour serve
+
+lint: install ## ruff (with security rules) and mypy
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+messages: install ## Rebuild the French translation catalogue after changing strings
+	cd src/harbour && ../../$(BIN)/django-admin makemessages -l fr --no-obsolete --no-location
+	cd src/harbour && ../../$(BIN)/django-admin compilemessages
+
+browser-deps: ## Install Debian's Chromium for the browser tests (needs root)
+	@bash scripts/ensure-chromium.sh
+
+test: install browser-deps lint ## Everything CI checks: lint, types, tests on SQLite and PostgreSQL, browser tests
+	@bash scripts/test.sh
+
+bench: install ## Benchmarks (100k cases on PostgreSQL); results go to docs/benchmarks.md by hand
+	$(BIN)/python bench/run.py
+
+clean: ## Remove the virtual environment and test artefacts (keeps data/)
+	rm -rf $(VENV) test-artifacts .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+LOGIN_AT = "harbour_login_at"
+SEEN_AT = "harbour_seen_at"
+
+
+class SessionTimeoutMiddleware:
+    """End a session after inactivity or after an absolute lifetime (ASVS 7.3).
+
+    Django's cookie age alone cannot do both: the absolute limit stops a
+    session kept alive forever by a tab that polls.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = timezone.now().timestamp()
+            login_at = request.session.get(LOGIN_AT, now)
+            seen_at = request.session.get(SEEN_AT, now)
+            idle = now - seen_at > settings.SESSION_IDLE_TIMEOUT.total_seconds()
+            too_old = now - login_at > settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds()
+            if idle or too_old:
+                logout(request)
+                messages.info(request, _("Your session ended. Please sign in again."))
+                return redirect(settings.LOGIN_URL)
+            request.session.setdefault(LOGIN_AT, now)
+            request.session[SEEN_AT] = now
+        return self.get_response(request)
+
+
+class MembershipMiddleware:
+    """Attach the user's membership, and refuse sessions that skipped the
+    second factor where one is required."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.membership = None  # type: ignore[attr-defined]
+        user = request.user
+        if user.is_authenticated:
+            if settings.REQUIRE_MFA and not user.is_verified():  # type: ignore[union-attr]
+                logout(request)
+                return redirect(settings.LOGIN_URL)
+            request.membership = getattr(user, "membership", None)  # type: ignore[attr-defined]
+        return self.get_response(request)

@@ -1,0 +1,42 @@
+"""The `harbour` command: Django management with Harbour's verbs.
+
+    harbour serve | demo | migrate | createadmin | rotate-keys | audit verify | check
+    harbour init            create the data folder and its keys
+    harbour <any django command>
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+ALIASES = {"rotate-keys": "rotate_keys", "api-token": "api_token"}
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("HARBOUR_DATA_DIR") or Path.cwd() / "data").resolve()
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "harbour.settings")
+    command = args[0] if args else "help"
+    production = os.environ.get("HARBOUR_ENV") == "production"
+    if command in ("init", "serve") and not production:
+        from harbour.core.keyfiles import ensure_key_files
+
+        for path in ensure_key_files(data_dir()):
+            print(f"Created key file {path} (keep a backup: without it the data cannot be read).")
+        if command == "init":
+            return
+    if command == "check" and production and "--deploy" not in args:
+        args.append("--deploy")
+    args[0:1] = [ALIASES.get(command, command)] if args else ["help"]
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["harbour", *args])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,44 @@
+"""Re-encrypting every encrypted value under the current first key."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.apps import apps
+from django.db import models, transaction
+
+from harbour.core.fields import EncryptedTextField
+
+Progress = Callable[[str, int, int], None]
+
+
+def encrypted_fields() -> list[tuple[type[models.Model], list[str]]]:
+    found = []
+    for model in apps.get_models():
+        names = [f.attname for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
+        if names:
+            found.append((model, names))
+    return found
+
+
+def reencrypt_all(progress: Progress | None = None, batch: int = 500) -> int:
+    """Read every encrypted value (any configured key decrypts) and write it
+    back, which encrypts under the first key. One transaction: a failure
+    leaves every row as it was."""
+    rewritten = 0
+    with transaction.atomic():
+        for model, names in encrypted_fields():
+            label = model._meta.label
+            total = model._default_manager.count()
+            done = 0
+            rows = model._default_manager.order_by("pk").values_list("pk", *names)
+            for row in rows.iterator(batch):
+                pk, values = row[0], dict(zip(names, row[1:], strict=True))
+                changed = {name: value for name, value in values.items() if value not in (None, "")}
+                if changed:
+                    model._default_manager.filter(pk=pk).update(**changed)
+                    rewritten += len(changed)
+                done += 1
+                if progress and (done % batch == 0 or done == total):
+                    progress(label, done, total)
+    return rewritten

@@ -1,0 +1,15 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from harbour.api.api import api
+
+urlpatterns = [
+    path("accounts/", include("harbour.accounts.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", api.urls),
+    path("", include("harbour.cases.urls")),
+]
+
+handler403 = "harbour.core.views.permission_denied"
+handler404 = "harbour.core.views.page_not_found"
+handler500 = "harbour.core.views.server_error"
