@@ -22,3 +22,7 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 
 # Fast hashing keeps the suite quick; production keeps Argon2 (tested separately).
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S105 - tests only
+
+# Parallel runs against one PostgreSQL server need distinct test databases.
+if os.environ.get("HARBOUR_TEST_DB_NAME"):
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["HARBOUR_TEST_DB_NAME"]}  # noqa: F405
