@@ -63,7 +63,9 @@ def intruder(make_user: Callable[..., User], other_organisation: Organisation) -
 
 def sign_in(client: Client, user: User) -> Client:
     """Log in with a confirmed TOTP device, as the two-step login leaves it."""
-    device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="test", defaults={"confirmed": True}
+    )
     client.force_login(user)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
@@ -77,8 +79,13 @@ def signed_in() -> Callable[[User], Client]:
 
 
 def open_demo_case(user: User, pseudonym: str = "Birch", **person: Any) -> Case:
-    person_data = {"pseudonym": pseudonym, "legal_name": "Rosa Example", "phone": "416-555-0142",
-                   "identity_document_number": "AB 123 456", **person}
+    person_data = {
+        "pseudonym": pseudonym,
+        "legal_name": "Rosa Example",
+        "phone": "416-555-0142",
+        "identity_document_number": "AB 123 456",
+        **person,
+    }
     return services.open_case_for_new_person(
         Actor(user=user, ip_address="127.0.0.1"),
         person_data,

@@ -16,12 +16,12 @@ os.environ.setdefault("HARBOUR_INDEX_KEY", "dGVzdC1pbmRleC1rZXktdGhhdC1pcy0zMi1i
 os.environ.setdefault("DATABASE_URL", "sqlite://")
 os.environ.setdefault("HARBOUR_REQUIRE_MFA", "true")
 
-from harbour.settings import *  # noqa: E402, F403
+from harbour.settings import *  # noqa: F403
 
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 
 # Fast hashing keeps the suite quick; production keeps Argon2 (tested separately).
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S105 - tests only
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Parallel runs against one PostgreSQL server need distinct test databases.
 if os.environ.get("HARBOUR_TEST_DB_NAME"):

@@ -1,8 +1,8 @@
 """The `harbour` command: Django management with Harbour's verbs.
 
-    harbour serve | demo | migrate | createadmin | rotate-keys | audit verify | check
-    harbour init            create the data folder and its keys
-    harbour <any django command>
+harbour serve | demo | migrate | createadmin | rotate-keys | audit verify | check
+harbour init            create the data folder and its keys
+harbour <any django command>
 """
 
 from __future__ import annotations

@@ -49,9 +49,15 @@ def test_supervisor_sees_every_case_of_the_organisation(signed_in, supervisor, c
 def test_new_case_form_keeps_what_was_typed_and_saves_nothing_on_error(signed_in, caseworker):
     response = signed_in(caseworker).post(
         reverse("cases:case_new"),
-        {"person-pseudonym": "", "person-legal_name": "Typed Name",
-         "person-immigration_status": "unknown", "case-status": "intake",
-         "case-province": "ON", "case-sector": "unknown", "case-opened_on": "not a date"},
+        {
+            "person-pseudonym": "",
+            "person-legal_name": "Typed Name",
+            "person-immigration_status": "unknown",
+            "case-status": "intake",
+            "case-province": "ON",
+            "case-sector": "unknown",
+            "case-opened_on": "not a date",
+        },
     )
     assert response.status_code == 200
     assert b"Typed Name" in response.content

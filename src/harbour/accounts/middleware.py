@@ -51,7 +51,8 @@ class MembershipMiddleware:
         request.membership = None  # type: ignore[attr-defined]
         user = request.user
         if user.is_authenticated:
-            if settings.REQUIRE_MFA and not user.is_verified():  # type: ignore[union-attr]
+            # OTPMiddleware adds is_verified() to the user at run time.
+            if settings.REQUIRE_MFA and not user.is_verified():  # type: ignore[attr-defined]
                 logout(request)
                 return redirect(settings.LOGIN_URL)
             request.membership = getattr(user, "membership", None)  # type: ignore[attr-defined]

@@ -15,8 +15,7 @@ import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout
-from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse
@@ -93,7 +92,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 return redirect("accounts:verify")
             if settings.REQUIRE_MFA:
                 return redirect("accounts:enrol")
-            return _finish_login(request, user, None)  # type: ignore[arg-type]
+            return _finish_login(request, user, None)
     return render(request, "accounts/login.html", {"form": form, "next": _safe_next(request)})
 
 
@@ -137,9 +136,14 @@ def enrol_view(request: HttpRequest) -> HttpResponse:
             device.confirmed = True
             device.save()
             TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-            record(Actor(user=user, ip_address=request.META.get("REMOTE_ADDR", "")), "auth.mfa_enrolled")
+            record(
+                Actor(user=user, ip_address=request.META.get("REMOTE_ADDR", "")),
+                "auth.mfa_enrolled",
+            )
             return _finish_login(request, user, device)
-        form.add_error("token", _("That code is not right. Check the time on your phone and try again."))
+        form.add_error(
+            "token", _("That code is not right. Check the time on your phone and try again.")
+        )
     secret = base64.b32encode(device.bin_key).decode("ascii")
     context: dict[str, Any] = {
         "form": form,

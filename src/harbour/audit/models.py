@@ -39,6 +39,9 @@ class AuditEvent(models.Model):
         ordering = ["id"]
         indexes = [models.Index(fields=["object_type", "object_id", "id"])]
 
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.action}"
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise AppendOnlyError("audit events are never changed")
@@ -59,3 +62,6 @@ class AuditChainHead(models.Model):
     last_event_id = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="")
     count = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"audit head at #{self.last_event_id}"

@@ -56,8 +56,8 @@ def _as_uuid(value: Any) -> uuid.UUID:
 
 def get_case_for(user: Any, case_id: Any) -> Case:
     try:
-        return visible_cases(user).select_related("person", "organisation").get(
-            pk=_as_uuid(case_id)
+        return (
+            visible_cases(user).select_related("person", "organisation").get(pk=_as_uuid(case_id))
         )
     except Case.DoesNotExist:
         raise Http404 from None

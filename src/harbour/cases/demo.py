@@ -44,9 +44,36 @@ ACCOUNTS = [
     DemoAccount("platformadmin", Role.PLATFORM_ADMIN, ORGANISATIONS[2][0]),
 ]
 PSEUDONYMS = [
-    "Birch", "Cedar", "Maple", "Aspen", "Willow", "Spruce", "Tamarack", "Juniper", "Alder",
-    "Hazel", "Larch", "Rowan", "Sumac", "Linden", "Poplar", "Hemlock", "Elm", "Ash", "Oak",
-    "Pine", "Fir", "Yew", "Holly", "Sage", "Clover", "Fern", "Heron", "Loon", "Otter", "Wren",
+    "Birch",
+    "Cedar",
+    "Maple",
+    "Aspen",
+    "Willow",
+    "Spruce",
+    "Tamarack",
+    "Juniper",
+    "Alder",
+    "Hazel",
+    "Larch",
+    "Rowan",
+    "Sumac",
+    "Linden",
+    "Poplar",
+    "Hemlock",
+    "Elm",
+    "Ash",
+    "Oak",
+    "Pine",
+    "Fir",
+    "Yew",
+    "Holly",
+    "Sage",
+    "Clover",
+    "Fern",
+    "Heron",
+    "Loon",
+    "Otter",
+    "Wren",
 ]
 GIVEN = ["Ana", "Luis", "Maria", "Jose", "Rosa", "Marlon", "Grace", "Joy", "Ramon", "Liza"]
 FAMILY = ["Ejemplo", "Ficticio", "Demo", "Muestra", "Sample", "Exemple"]
@@ -94,8 +121,12 @@ def load_demo(seed: int = 2019) -> int:
     users: dict[str, User] = {}
     for account in ACCOUNTS:
         users[account.username] = create_staff(
-            system, organisations[account.organisation], account.username, DEMO_PASSWORD,
-            account.role, validate=False,
+            system,
+            organisations[account.organisation],
+            account.username,
+            DEMO_PASSWORD,
+            account.role,
+            validate=False,
         )
     handlers = {
         ORGANISATIONS[0][0]: [users["caseworker"], users["caseworker2"], users["supervisor"]],
@@ -117,7 +148,9 @@ def load_demo(seed: int = 2019) -> int:
         person_data = {
             "pseudonym": pseudonym,
             "legal_name": f"{rng.choice(GIVEN)} {rng.choice(FAMILY)} (fictional)",
-            "date_of_birth": datetime.date(1975 + rng.randrange(30), rng.randint(1, 12), rng.randint(1, 28)),
+            "date_of_birth": datetime.date(
+                1975 + rng.randrange(30), rng.randint(1, 12), rng.randint(1, 28)
+            ),
             "phone": f"+1 416 555 01{index:02d}",
             "email": "",
             "contact_notes": "Text only, after 8 pm. (Fictional.)",
@@ -127,10 +160,14 @@ def load_demo(seed: int = 2019) -> int:
             "languages": rng.choice(LANGUAGES),
             "immigration_status": status,
             "permit_type": permit,
-            "permit_expiry": today + datetime.timedelta(days=rng.randrange(-30, 400)) if permit else None,
+            "permit_expiry": today + datetime.timedelta(days=rng.randrange(-30, 400))
+            if permit
+            else None,
         }
         case_data = {
-            "status": [CaseStatus.INTAKE, CaseStatus.ACTIVE, CaseStatus.ACTIVE, CaseStatus.CLOSED][index % 4],
+            "status": [CaseStatus.INTAKE, CaseStatus.ACTIVE, CaseStatus.ACTIVE, CaseStatus.CLOSED][
+                index % 4
+            ],
             "sector": sector,
             "summary": STORIES.get(form, "Details to be gathered. (Fictional.)"),
             "opened_on": today - datetime.timedelta(days=rng.randrange(5, 700)),
@@ -139,6 +176,8 @@ def load_demo(seed: int = 2019) -> int:
         case = services.open_case_for_new_person(
             actor, person_data, case_data, forms=[form], assigned_to=[opener]
         )
-        services.add_note(actor, case, "First meeting with an interpreter; safety plan discussed. (Fictional.)")
+        services.add_note(
+            actor, case, "First meeting with an interpreter; safety plan discussed. (Fictional.)"
+        )
         created += 1
     return created

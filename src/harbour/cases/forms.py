@@ -12,7 +12,7 @@ from harbour.cases.services import CASE_FIELDS, PERSON_FIELDS
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class PersonForm(forms.ModelForm):  # type: ignore[type-arg]
+class PersonForm(forms.ModelForm):
     """Edits never pass `instance`: views give `initial`, and the service
     applies cleaned data, so the audit sees exactly which fields changed."""
 
@@ -41,7 +41,7 @@ class PersonForm(forms.ModelForm):  # type: ignore[type-arg]
         }
 
 
-class CaseForm(forms.ModelForm):  # type: ignore[type-arg]
+class CaseForm(forms.ModelForm):
     forms_of_exploitation = forms.MultipleChoiceField(
         label=_("Forms of exploitation"),
         choices=ExploitationForm.choices,
@@ -97,7 +97,8 @@ class IdentifierSearchForm(forms.Form):
         choices=[("phone", _("Phone number")), ("document", _("Document or permit number"))],
     )
     value = forms.CharField(
-        label=_("Exact number"), max_length=60,
+        label=_("Exact number"),
+        max_length=60,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 

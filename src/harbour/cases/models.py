@@ -140,7 +140,9 @@ class Case(models.Model):
         _("status"), max_length=10, choices=CaseStatus.choices, default=CaseStatus.INTAKE
     )
     assigned_to = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="assigned_cases",
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="assigned_cases",
         verbose_name=_("assigned staff"),
     )
     province = models.CharField(_("province"), max_length=2, choices=Province.choices)

@@ -15,5 +15,7 @@ urlpatterns = [
     path("people/new/", views.person_new, name="person_new"),
     path("people/<uuid:person_id>/", views.person_detail, name="person_detail"),
     path("people/<uuid:person_id>/edit/", views.person_edit, name="person_edit"),
-    path("people/<uuid:person_id>/new-case/", views.case_new_for_person, name="case_new_for_person"),
+    path(
+        "people/<uuid:person_id>/new-case/", views.case_new_for_person, name="case_new_for_person"
+    ),
 ]

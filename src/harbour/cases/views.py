@@ -39,14 +39,17 @@ def _case_form_kwargs(request: HttpRequest) -> dict[str, Any]:
 
 def _case_extras(form: CaseForm) -> dict[str, Any]:
     staff = list(form.cleaned_data.get("assigned_staff") or [])
-    return {"forms": form.cleaned_data.get("forms_of_exploitation") or [], "assigned_to": staff or None}
+    return {
+        "forms": form.cleaned_data.get("forms_of_exploitation") or [],
+        "assigned_to": staff or None,
+    }
 
 
 @case_staff_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     mine = (
         access.visible_cases(request.user)
-        .filter(assigned_to=request.user)
+        .filter(assigned_to=request.user.pk)
         .exclude(status=CaseStatus.CLOSED)
         .select_related("person")[:10]
     )
@@ -77,7 +80,7 @@ def _filtered_cases(request: HttpRequest, form: CaseFilterForm) -> QuerySet[Case
     if data["province"]:
         cases = cases.filter(province=data["province"])
     if data["mine"]:
-        cases = cases.filter(assigned_to=request.user)
+        cases = cases.filter(assigned_to=request.user.pk)
     return cases
 
 
@@ -257,11 +260,11 @@ def person_detail(request: HttpRequest, person_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def person_edit(request: HttpRequest, person_id: str) -> HttpResponse:
     person = access.get_person_for(request.user, person_id)
-    form = PersonForm(request.POST or None, initial=model_to_dict(person, fields=services.PERSON_FIELDS))
+    form = PersonForm(
+        request.POST or None, initial=model_to_dict(person, fields=services.PERSON_FIELDS)
+    )
     if request.method == "POST" and form.is_valid():
         services.update_person(Actor.from_request(request), person, form.cleaned_data)
         messages.success(request, _("Person saved."))
         return redirect("cases:person_detail", person_id=person.pk)
     return render(request, "cases/person_form.html", {"form": form, "person": person})
-
-

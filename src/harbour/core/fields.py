@@ -10,7 +10,7 @@ from django.db import models
 from harbour.core import crypto
 
 
-class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
+class EncryptedTextField(models.TextField):
     """A text value encrypted at rest; empty stays empty (and is not secret).
 
     Encrypted values cannot be searched or ordered by the database; use a
@@ -60,7 +60,7 @@ class EncryptedDateField(EncryptedTextField):
             value = value.isoformat()
         return super().get_prep_value(value)
 
-    def formfield(self, **kwargs: Any) -> Any:
+    def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
         from django import forms
 
         return models.Field.formfield(self, **{"form_class": forms.DateField, **kwargs})

@@ -15,7 +15,9 @@ Progress = Callable[[str, int, int], None]
 def encrypted_fields() -> list[tuple[type[models.Model], list[str]]]:
     found = []
     for model in apps.get_models():
-        names = [f.attname for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
+        names = [
+            f.attname for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)
+        ]
         if names:
             found.append((model, names))
     return found
@@ -30,15 +32,13 @@ def reencrypt_all(progress: Progress | None = None, batch: int = 500) -> int:
         for model, names in encrypted_fields():
             label = model._meta.label
             total = model._default_manager.count()
-            done = 0
             rows = model._default_manager.order_by("pk").values_list("pk", *names)
-            for row in rows.iterator(batch):
+            for done, row in enumerate(rows.iterator(batch), start=1):
                 pk, values = row[0], dict(zip(names, row[1:], strict=True))
                 changed = {name: value for name, value in values.items() if value not in (None, "")}
                 if changed:
                     model._default_manager.filter(pk=pk).update(**changed)
                     rewritten += len(changed)
-                done += 1
                 if progress and (done % batch == 0 or done == total):
                     progress(label, done, total)
     return rewritten

@@ -43,7 +43,11 @@ class Command(BaseCommand):
                         actor, options["organisation"], options["province"]
                     )
                 create_staff(
-                    actor, organisation, options["username"], password, options["role"],
+                    actor,
+                    organisation,
+                    options["username"],
+                    password,
+                    options["role"],
                     email=options["email"],
                 )
         except ValidationError as error:

@@ -18,4 +18,6 @@ class Command(BaseCommand):
             self.stdout.write("Demo data already loaded.")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for account in ACCOUNTS:
-            self.stdout.write(f"  {account.username:<14} {account.role.label:<20} {account.organisation}")
+            self.stdout.write(
+                f"  {account.username:<14} {account.role.label:<20} {account.organisation}"
+            )

@@ -32,7 +32,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--reencrypt-only", action="store_true",
+            "--reencrypt-only",
+            action="store_true",
             help="do not touch key files; re-encrypt under the first configured key",
         )
         parser.add_argument(
@@ -51,7 +52,7 @@ class Command(BaseCommand):
         if path is None:
             raise CommandError(
                 "The field keys come from HARBOUR_FIELD_ENCRYPTION_KEYS, which this command cannot "
-                "change. Generate a key, put it first in that variable (keep the old ones after it), "
+                "change. Generate a key, put it first in that variable (old ones after it), "
                 "restart, then run `harbour rotate-keys --reencrypt-only`."
             )
         old_keys = [k for k in settings.FIELD_ENCRYPTION_KEYS.split(",") if k.strip()]

@@ -25,8 +25,15 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"\nHarbour is at {url}\n"))
         sys.stdout.flush()
         gunicorn = [
-            sys.executable, "-m", "gunicorn", "harbour.wsgi:application",
-            "--bind", options["bind"], "--workers", str(options["workers"]),
-            "--access-logfile", "-",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "harbour.wsgi:application",
+            "--bind",
+            options["bind"],
+            "--workers",
+            str(options["workers"]),
+            "--access-logfile",
+            "-",
         ]
         os.execv(sys.executable, gunicorn)  # noqa: S606 - fixed argv, no shell
