@@ -34,7 +34,10 @@ def write_secret_file(path: Path, content: str) -> None:
 
 def ensure_key_files(data_dir: Path) -> list[Path]:
     """Create missing key files; return the ones created."""
-    (data_dir / "static").mkdir(parents=True, exist_ok=True)
+    # The data folder holds the database too: other local accounts get no way in.
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(data_dir, 0o700)
+    (data_dir / "static").mkdir(exist_ok=True)
     key_dir = data_dir / "keys"
     key_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     os.chmod(key_dir, 0o700)
