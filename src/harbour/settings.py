@@ -218,6 +218,7 @@ CONTENT_SECURITY_POLICY = {
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["harbour.formats"]
 USE_I18N = True
 TIME_ZONE = env_str("HARBOUR_TIME_ZONE", "America/Toronto")
 USE_TZ = True
