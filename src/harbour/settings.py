@@ -12,8 +12,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from harbour.core.crypto import parse_field_keys, parse_index_key
 from harbour.core.env import (
     env_bool,
     env_choice,
@@ -34,8 +36,6 @@ KEY_DIR = DATA_DIR / "keys"
 # factor. It is refused in production so that it can never guard real data.
 DEMO_MODE = env_bool("HARBOUR_DEMO", False)
 if PRODUCTION and DEMO_MODE:
-    from django.core.exceptions import ImproperlyConfigured
-
     raise ImproperlyConfigured("HARBOUR_DEMO cannot be true when HARBOUR_ENV=production.")
 REQUIRE_MFA = env_bool("HARBOUR_REQUIRE_MFA", not DEMO_MODE)
 
@@ -46,16 +46,19 @@ FIELD_ENCRYPTION_KEYS = env_secret(
     "HARBOUR_FIELD_ENCRYPTION_KEYS", None if PRODUCTION else KEY_DIR / "field-encryption.keys"
 ).replace("\n", ",")
 INDEX_KEY = env_secret("HARBOUR_INDEX_KEY", None if PRODUCTION else KEY_DIR / "index.key")
+# Malformed keys stop the process now, not at the first request that needs them.
+parse_field_keys(FIELD_ENCRYPTION_KEYS)
+parse_index_key(INDEX_KEY)
 
 DEBUG = env_bool("HARBOUR_DEBUG", False)
 if PRODUCTION and DEBUG:
-    from django.core.exceptions import ImproperlyConfigured
-
     raise ImproperlyConfigured("HARBOUR_DEBUG cannot be true when HARBOUR_ENV=production.")
 
 ALLOWED_HOSTS = env_list(
     "HARBOUR_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
 )
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("HARBOUR_ALLOWED_HOSTS is required when HARBOUR_ENV=production.")
 CSRF_TRUSTED_ORIGINS = env_list("HARBOUR_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -165,7 +168,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "harbour.accounts.views.lockout_response"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env_int("HARBOUR_PROXY_COUNT", 0, minimum=0)
+HARBOUR_PROXY_COUNT = env_int("HARBOUR_PROXY_COUNT", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "harbour.core.net.client_ip"
 OTP_TOTP_ISSUER = "Harbour"
 
 # --- Sessions ------------------------------------------------------------------

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.messages.storage import default_storage
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -33,8 +34,13 @@ class SessionTimeoutMiddleware:
             too_old = now - login_at > settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds()
             if idle or too_old:
                 logout(request)
-                messages.info(request, _("Your session ended. Please sign in again."))
-                return redirect(settings.LOGIN_URL)
+                # MessageMiddleware comes later in the chain and has not run
+                # yet, so the notice is stored here (messages.info would raise).
+                storage = default_storage(request)
+                storage.add(messages.INFO, _("Your session ended. Please sign in again."))
+                response = redirect(settings.LOGIN_URL)
+                storage.update(response)
+                return response
             request.session.setdefault(LOGIN_AT, now)
             request.session[SEEN_AT] = now
         return self.get_response(request)

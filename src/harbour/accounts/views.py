@@ -30,7 +30,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from harbour.accounts.forms import LoginForm, TokenForm
 from harbour.accounts.middleware import LOGIN_AT
 from harbour.accounts.models import User
-from harbour.audit.services import Actor, record
+from harbour.audit.services import Actor, client_ip, record
 
 PENDING_USER = "harbour_pending_user"
 PENDING_NEXT = "harbour_pending_next"
@@ -103,13 +103,22 @@ def verify_view(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:login")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        for device in TOTPDevice.objects.filter(user=user, confirmed=True):
-            allowed, _detail = device.verify_is_allowed()
-            if allowed and device.verify_token(form.cleaned_data["token"]):
+        devices = list(TOTPDevice.objects.filter(user=user, confirmed=True))
+        open_devices = [device for device in devices if device.verify_is_allowed()[0]]
+        for device in open_devices:
+            if device.verify_token(form.cleaned_data["token"]):
                 return _finish_login(request, user, device)
-        record(Actor(user=None, ip_address=request.META.get("REMOTE_ADDR", "")), "auth.otp_failed")
-        form.add_error("token", _("That code is not right or has expired. Try the newest code."))
+        record(Actor(user=None, ip_address=client_ip(request)), "auth.otp_failed")
+        form.add_error("token", _otp_refusal(throttled=not open_devices))
     return render(request, "accounts/verify.html", {"form": form})
+
+
+def _otp_refusal(*, throttled: bool) -> str:
+    # After a wrong code django-otp refuses every code for a growing delay;
+    # saying "wrong code" then would send people hunting for a clock problem.
+    if throttled:
+        return _("Too many tries. Wait a few seconds, then enter the newest code.")
+    return _("That code is not right or has expired. Check the time on your phone and try again.")
 
 
 def _qr_svg_data_uri(uri: str) -> str:
@@ -124,6 +133,10 @@ def enrol_view(request: HttpRequest) -> HttpResponse:
     user = _pending_user(request)
     if user is None:
         return redirect("accounts:login")
+    # Someone holding only the password must not add their own authenticator
+    # to an account that already has one: that would skip the second factor.
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        return redirect("accounts:verify")
     device = TOTPDevice.objects.filter(
         pk=request.session.get(PENDING_DEVICE), user=user, confirmed=False
     ).first()
@@ -132,18 +145,17 @@ def enrol_view(request: HttpRequest) -> HttpResponse:
         request.session[PENDING_DEVICE] = device.pk
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
+        throttled = not device.verify_is_allowed()[0]
+        if not throttled and device.verify_token(form.cleaned_data["token"]):
             device.confirmed = True
             device.save()
             TOTPDevice.objects.filter(user=user, confirmed=False).delete()
             record(
-                Actor(user=user, ip_address=request.META.get("REMOTE_ADDR", "")),
+                Actor(user=user, ip_address=client_ip(request)),
                 "auth.mfa_enrolled",
             )
             return _finish_login(request, user, device)
-        form.add_error(
-            "token", _("That code is not right. Check the time on your phone and try again.")
-        )
+        form.add_error("token", _otp_refusal(throttled=throttled))
     secret = base64.b32encode(device.bin_key).decode("ascii")
     context: dict[str, Any] = {
         "form": form,

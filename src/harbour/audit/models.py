@@ -19,12 +19,25 @@ class AppendOnlyError(Exception):
     pass
 
 
+class AppendOnlyQuerySet(models.QuerySet["AuditEvent"]):
+    """Bulk updates and deletes would bypass the model's refusals."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("audit events are never changed")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("audit events are never deleted")
+
+
 class AuditEvent(models.Model):
     at = models.DateTimeField(_("when"), db_index=True)
+    # PROTECT, not SET_NULL: actor_id is part of the hashed content, so nulling
+    # it when an account is deleted would break the chain at every event the
+    # account is named in. Accounts that acted are deactivated, not deleted.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    # The username is kept as text so the trail survives an account's removal.
+    # The username is also kept as text, so the trail reads without the account.
     actor_name = models.CharField(_("who"), max_length=150, blank=True)
     organisation_id_at_time = models.BigIntegerField(null=True, blank=True, db_index=True)
     action = models.CharField(_("what"), max_length=60, db_index=True)
@@ -34,6 +47,8 @@ class AuditEvent(models.Model):
     # Only names of fields and other non-identifying facts, never values.
     detail = models.JSONField(default=dict, blank=True)
     chain_hash = models.CharField(max_length=64)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]

@@ -14,8 +14,10 @@ from django.utils import timezone
 
 from harbour.audit.models import AuditChainHead, AuditEvent
 from harbour.core.crypto import keyed_digest
+from harbour.core.net import client_ip
 
 _CHAIN_PURPOSE = "harbour-audit-chain-v1"
+__all__ = ["Actor", "client_ip", "events_for", "record", "verify_chain"]
 
 
 @dataclass(frozen=True)
@@ -43,10 +45,6 @@ class Actor:
         user = self.user_or_none
         membership = getattr(user, "membership", None) if user else None
         return membership.organisation_id if membership else None
-
-
-def client_ip(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))[:45]
 
 
 def _content(event: AuditEvent) -> bytes:

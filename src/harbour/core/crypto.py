@@ -83,14 +83,19 @@ def reencrypt(stored: str) -> str:
     return TOKEN_PREFIX + token.decode("ascii")
 
 
-@cache
-def _derived_key(raw_index_key: str, purpose: str) -> bytes:
+def parse_index_key(raw_index_key: str) -> bytes:
     try:
         material = base64.urlsafe_b64decode(raw_index_key.encode("ascii"))
     except (ValueError, UnicodeEncodeError):
         raise ImproperlyConfigured("HARBOUR_INDEX_KEY is not url-safe base64.") from None
     if len(material) < 32:
         raise ImproperlyConfigured("HARBOUR_INDEX_KEY must hold at least 32 random bytes.")
+    return material
+
+
+@cache
+def _derived_key(raw_index_key: str, purpose: str) -> bytes:
+    material = parse_index_key(raw_index_key)
     # HKDF separates purposes: the blind index and the audit chain never share
     # a key, even though operators manage a single secret.
     return HKDF(

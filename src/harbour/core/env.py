@@ -95,6 +95,11 @@ def env_secret(name: str, default_file: Path | None = None) -> str:
             f"{name}: the key file {path} does not exist. "
             "Run `harbour init` to create keys for a new installation."
         ) from None
+    except OSError as error:
+        # A folder, a file of another owner: say which file and why, not a traceback.
+        raise ImproperlyConfigured(
+            f"{name}: the key file {path} cannot be read ({error.strerror or error})."
+        ) from None
     if not secret:
         raise ImproperlyConfigured(f"{name}: the key file {path} is empty.")
     return secret

@@ -21,5 +21,6 @@ class Command(BaseCommand):
         for problem in result.problems:
             self.stderr.write(problem)
         raise CommandError(
-            f"Audit trail BROKEN: {len(result.problems)} problem(s) in {result.checked} events."
+            f"Audit trail BROKEN: {len(result.problems)} problem(s) in {result.checked} events; "
+            f"the first: {result.problems[0]}."
         )

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from harbour.audit.services import Actor, record
 from harbour.core.crypto import generate_field_key, parse_field_keys
 from harbour.core.keyfiles import write_secret_file
 from harbour.core.rotation import reencrypt_all
@@ -46,6 +47,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["reencrypt_only"]:
             count = reencrypt_all(self._progress)
+            record(
+                Actor.system("rotate-keys"),
+                "keys.reencrypt",
+                detail={"values": count, "keys_kept": "all"},
+            )
             self.stdout.write(self.style.SUCCESS(f"Re-encrypted {count} values."))
             return
         path = _key_file()
@@ -55,7 +61,7 @@ class Command(BaseCommand):
                 "change. Generate a key, put it first in that variable (old ones after it), "
                 "restart, then run `harbour rotate-keys --reencrypt-only`."
             )
-        old_keys = [k for k in settings.FIELD_ENCRYPTION_KEYS.split(",") if k.strip()]
+        old_keys = [k.strip() for k in settings.FIELD_ENCRYPTION_KEYS.split(",") if k.strip()]
         parse_field_keys(",".join(old_keys))
         new_key = generate_field_key()
         # Step 1: the new key goes first while the old ones still decrypt; a crash
@@ -69,6 +75,11 @@ class Command(BaseCommand):
         if not options["keep_old"]:
             write_secret_file(path, new_key)
             settings.FIELD_ENCRYPTION_KEYS = new_key
+        record(
+            Actor.system("rotate-keys"),
+            "keys.rotate",
+            detail={"values": count, "keys_kept": "all" if options["keep_old"] else "new"},
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Re-encrypted {count} values. "

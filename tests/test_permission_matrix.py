@@ -1,0 +1,497 @@
+"""Who may do what, on every URL of Harbour: the access policy as one table.
+
+POLICY maps each URL name to the checks made on it. A check is a method, whose
+object the URL points at (our organisation's, another organisation's, or no
+object), and the answer each kind of visitor must get, in this column order:
+
+    anonymous  assigned  unassigned  supervisor  org_admin  analyst  platform_admin
+
+* anonymous: nobody signed in (for the API: no bearer token);
+* assigned: the caseworker the case is assigned to (and who registered the person);
+* unassigned: a caseworker of the same organisation, not on the case;
+* supervisor, org_admin: see every case of their own organisation;
+* analyst, platform_admin: work with aggregates and accounts, never case files.
+
+Web visitors are signed in with a verified second factor (tests.conftest.sign_in);
+API visitors present a bearer token. A URL pattern with no entry in POLICY fails
+test_every_url_pattern_has_a_policy_entry, so a new page cannot ship unreviewed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any, NamedTuple
+from urllib.parse import urlsplit
+
+import pytest
+from django.http import HttpResponse
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, path, reverse
+
+from harbour.accounts.models import Role, User
+from harbour.api.models import ApiToken
+from harbour.api.services import issue_token
+from harbour.audit.services import Actor
+from harbour.cases.models import Case, Note
+from harbour.urls import urlpatterns as harbour_urlpatterns
+from tests.conftest import sign_in
+
+# --- Vocabulary of the table ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """A 302 to this path (query ignored); None accepts any target."""
+
+    to: str | None
+
+    def __repr__(self) -> str:
+        return f"302→{self.to or '*'}"
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A known departure from the policy, reported and awaiting a fix.
+
+    The table states what the policy wants; the test holds the current answer,
+    so fixing the view makes this cell fail until it is turned into `want`.
+    """
+
+    want: int
+    now: int
+
+    def __repr__(self) -> str:
+        return f"gap(want {self.want}, now {self.now})"
+
+
+Expect = int | Redirect | Gap
+
+LOGIN = Redirect("/accounts/login/")
+HOME = Redirect("/")
+TO_CASE = Redirect("/cases/{case_id}/")
+TO_PERSON = Redirect("/people/{person_id}/")
+ANYWHERE = Redirect(None)
+
+OURS = "our organisation's object"
+THEIRS = "another organisation's object"
+NONE = "no object"
+
+
+class Row(NamedTuple):
+    anonymous: Expect
+    assigned: Expect
+    unassigned: Expect
+    supervisor: Expect
+    org_admin: Expect
+    analyst: Expect
+    platform_admin: Expect
+
+
+def all_(expect: Expect) -> Row:
+    return Row(*[expect] * len(Row._fields))
+
+
+@dataclass(frozen=True)
+class Check:
+    method: str
+    whose: str
+    row: Row
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+# Rows that recur, named for what they mean.
+#                  anonymous assigned unassigned supervisor org_admin analyst platform_admin
+CASE_WORK = Row(LOGIN, 200, 200, 200, 200, 403, 403)  # any case role, no object involved
+OUR_FILE = Row(LOGIN, 200, 404, 200, 200, 403, 403)  # a case or person of ours
+THEIR_FILE = Row(LOGIN, 404, 404, 404, 404, 403, 403)  # another organisation's: "not found"
+WRONG_METHOD = Row(LOGIN, 405, 405, 405, 405, 403, 403)  # the role check comes first
+ANY_STAFF = Row(LOGIN, 200, 200, 200, 200, 200, 200)  # every signed-in account
+# The API answers 401 without a token and refuses non-case roles with 403.
+API_WORK = Row(401, 200, 200, 200, 200, 403, 403)
+API_CREATED = Row(401, 201, 201, 201, 201, 403, 403)
+API_OUR_FILE = Row(401, 200, 404, 200, 200, 403, 403)
+API_OUR_FILE_CREATED = Row(401, 201, 404, 201, 201, 403, 403)
+API_THEIR_FILE = Row(401, 404, 404, 404, 404, 403, 403)
+# Read-only pages accept only GET and HEAD; the method is checked before the object.
+READ_ONLY_WRONG_METHOD = WRONG_METHOD
+READ_ONLY_FILE_WRONG_METHOD = WRONG_METHOD
+
+CASE_FIELDS = {"status": "intake", "province": "ON", "sector": "unknown", "opened_on": "2026-03-02"}
+
+POLICY: dict[str, list[Check]] = {
+    # --- Signing in and out: open to everyone, by design ---
+    "accounts:login": [
+        Check("GET", NONE, Row(200, HOME, HOME, HOME, HOME, HOME, HOME)),
+        Check("POST", NONE, Row(200, HOME, HOME, HOME, HOME, HOME, HOME)),
+        Check("PUT", NONE, all_(405)),
+    ],
+    # Without a pending password step there is nothing to verify or enrol.
+    "accounts:verify": [
+        Check("GET", NONE, all_(LOGIN)),
+        Check("POST", NONE, all_(LOGIN), {"token": "123456"}),
+        Check("PUT", NONE, all_(405)),
+    ],
+    "accounts:enrol": [
+        Check("GET", NONE, all_(LOGIN)),
+        Check("POST", NONE, all_(LOGIN), {"token": "123456"}),
+        Check("PUT", NONE, all_(405)),
+    ],
+    "accounts:logout": [
+        Check("GET", NONE, all_(405)),
+        Check("POST", NONE, all_(LOGIN)),
+    ],
+    "accounts:password_change": [
+        Check("GET", NONE, ANY_STAFF),
+        Check("POST", NONE, ANY_STAFF),  # empty form: shown again with errors
+        Check("PUT", NONE, Row(LOGIN, 405, 405, 405, 405, 405, 405)),
+    ],
+    "set_language": [
+        Check("GET", NONE, all_(HOME)),  # Django's view: changes nothing on GET
+        Check("POST", NONE, all_(Redirect("/cases/")), {"language": "fr", "next": "/cases/"}),
+    ],
+    # --- Case pages ---
+    "cases:dashboard": [
+        Check("GET", NONE, CASE_WORK),
+        Check("DELETE", NONE, READ_ONLY_WRONG_METHOD),
+    ],
+    "cases:case_list": [
+        Check("GET", NONE, CASE_WORK),
+        Check("DELETE", NONE, READ_ONLY_WRONG_METHOD),
+    ],
+    "cases:case_find": [
+        Check("GET", NONE, WRONG_METHOD),
+        Check("POST", NONE, CASE_WORK, {"kind": "phone", "value": "416-555-0142"}),
+    ],
+    "cases:case_new": [
+        Check("GET", NONE, CASE_WORK),
+        Check("POST", NONE, CASE_WORK),  # empty form: shown again, nothing saved
+        Check("PUT", NONE, WRONG_METHOD),
+    ],
+    "cases:case_detail": [
+        Check("GET", OURS, OUR_FILE),
+        Check("GET", THEIRS, THEIR_FILE),
+        Check("DELETE", OURS, READ_ONLY_FILE_WRONG_METHOD),
+    ],
+    "cases:case_edit": [
+        Check("GET", OURS, OUR_FILE),
+        Check("GET", THEIRS, THEIR_FILE),
+        Check("POST", OURS, OUR_FILE),  # empty form: shown again
+        Check("POST", THEIRS, THEIR_FILE),
+        Check("PUT", OURS, WRONG_METHOD),
+    ],
+    "cases:note_add": [
+        Check("GET", OURS, WRONG_METHOD),
+        Check("GET", THEIRS, WRONG_METHOD),
+        Check("POST", OURS, Row(LOGIN, TO_CASE, 404, TO_CASE, TO_CASE, 403, 403), {"body": "Hi"}),
+        Check("POST", THEIRS, THEIR_FILE, {"body": "Hi"}),
+    ],
+    # Only supervisors and organisation admins read who opened a file.
+    "cases:case_access_log": [
+        Check("GET", OURS, Row(LOGIN, 403, 404, 200, 200, 403, 403)),
+        Check("GET", THEIRS, THEIR_FILE),
+        Check("DELETE", OURS, WRONG_METHOD),
+    ],
+    "cases:person_new": [
+        Check("GET", NONE, CASE_WORK),
+        Check("POST", NONE, CASE_WORK),
+        Check("PUT", NONE, WRONG_METHOD),
+    ],
+    "cases:person_detail": [
+        Check("GET", OURS, OUR_FILE),
+        Check("GET", THEIRS, THEIR_FILE),
+        Check("DELETE", OURS, READ_ONLY_FILE_WRONG_METHOD),
+    ],
+    "cases:person_edit": [
+        Check("GET", OURS, OUR_FILE),
+        Check("GET", THEIRS, THEIR_FILE),
+        Check("POST", OURS, OUR_FILE),
+        Check("POST", THEIRS, THEIR_FILE),
+        Check("PUT", OURS, WRONG_METHOD),
+    ],
+    "cases:case_new_for_person": [
+        Check("GET", OURS, OUR_FILE),
+        Check("GET", THEIRS, THEIR_FILE),
+        Check("POST", OURS, Row(LOGIN, ANYWHERE, 404, ANYWHERE, ANYWHERE, 403, 403), CASE_FIELDS),
+        Check("POST", THEIRS, THEIR_FILE, CASE_FIELDS),
+        Check("PUT", OURS, WRONG_METHOD),
+    ],
+    # --- API v1 (bearer tokens only) ---
+    "api:api-root": [Check("GET", NONE, all_(404))],
+    # The schema is public (no interactive docs page is served); it names
+    # fields, never data. Reported for review.
+    "api:openapi-json": [Check("GET", NONE, all_(200))],
+    "api:list_cases": [
+        Check("GET", NONE, API_WORK),
+        Check("PUT", NONE, all_(405)),
+    ],
+    "api:create_case": [
+        Check("POST", OURS, API_OUR_FILE_CREATED, {"person_id": "{person_id}"}),
+        Check("POST", THEIRS, API_THEIR_FILE, {"person_id": "{person_id}"}),
+    ],
+    "api:get_case": [
+        Check("GET", OURS, API_OUR_FILE),
+        Check("GET", THEIRS, API_THEIR_FILE),
+        Check("DELETE", OURS, all_(405)),
+    ],
+    "api:update_case": [
+        Check("PATCH", OURS, API_OUR_FILE, {"summary": "Updated."}),
+        Check("PATCH", THEIRS, API_THEIR_FILE, {"summary": "Updated."}),
+    ],
+    "api:list_people": [
+        Check("GET", NONE, API_WORK),
+        Check("PUT", NONE, all_(405)),
+    ],
+    "api:create_person": [Check("POST", NONE, API_CREATED, {"pseudonym": "Willow"})],
+    "api:get_person": [
+        Check("GET", OURS, API_OUR_FILE),
+        Check("GET", THEIRS, API_THEIR_FILE),
+        Check("DELETE", OURS, all_(405)),
+    ],
+    "api:update_person": [
+        Check("PATCH", OURS, API_OUR_FILE, {"languages": "Tagalog"}),
+        Check("PATCH", THEIRS, API_THEIR_FILE, {"languages": "Tagalog"}),
+    ],
+}
+
+OBJECT_IDS = ("case_id", "person_id")
+
+
+# --- Walking the URL configuration ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pattern:
+    name: str | None
+    route: str
+    params: tuple[str, ...]
+
+
+def url_patterns(resolver: URLResolver | None = None) -> list[Pattern]:
+    """Every leaf pattern, with its namespaced name, full route and parameters."""
+
+    def walk(entries: list[Any], prefix: str, namespace: str) -> Iterator[Pattern]:
+        for entry in entries:
+            route = prefix + str(entry.pattern)
+            if isinstance(entry, URLResolver):
+                inner = ":".join(part for part in (namespace, entry.namespace) if part)
+                yield from walk(entry.url_patterns, route, inner)
+            elif isinstance(entry, URLPattern):
+                name = f"{namespace}:{entry.name}" if namespace and entry.name else entry.name
+                # Parameters of enclosing includes count too; regex groups cover re_path.
+                params = (*re.findall(r"<(?:\w+:)?(\w+)>", route), *entry.pattern.regex.groupindex)
+                params = tuple(dict.fromkeys(params))
+                yield Pattern(name, route, params)
+
+    resolver = resolver or get_resolver()
+    return list(walk(resolver.url_patterns, "", ""))
+
+
+def uncovered(patterns: list[Pattern]) -> list[str]:
+    return sorted(f"{p.name or '(unnamed)'}  /{p.route}" for p in patterns if p.name not in POLICY)
+
+
+# --- The visitors and objects of one test ---------------------------------------------------
+
+
+class World:
+    def __init__(self, users: dict[str, User], ours: Case, theirs: Case) -> None:
+        self.users = users
+        self.ids = {
+            OURS: {"case_id": str(ours.pk), "person_id": str(ours.person_id)},
+            THEIRS: {"case_id": str(theirs.pk), "person_id": str(theirs.person_id)},
+            NONE: {},
+        }
+        self.tokens = {
+            who: issue_token(Actor.system("test"), user, "matrix") for who, user in users.items()
+        }
+
+    def url(self, name: str, whose: str) -> str:
+        pattern = next(p for p in url_patterns() if p.name == name)
+        kwargs = {key: self.ids[whose][key] for key in pattern.params if key in OBJECT_IDS}
+        return reverse(name, kwargs=kwargs)
+
+    def fill(self, value: Any, whose: str) -> Any:
+        if isinstance(value, str):
+            return value.format(**self.ids[whose])
+        if isinstance(value, dict):
+            return {key: self.fill(item, whose) for key, item in value.items()}
+        return value
+
+    def request(self, who: str, name: str, check: Check) -> HttpResponse:
+        url = self.url(name, check.whose)
+        data = self.fill(check.data, check.whose)
+        if name.startswith("api:"):
+            client = Client()
+            headers = {} if who == "anonymous" else {"authorization": f"Bearer {self.tokens[who]}"}
+            body = json.dumps(data) if check.method in ("POST", "PATCH", "PUT") else None
+            return client.generic(
+                check.method, url, body or "", content_type="application/json", headers=headers
+            )
+        client = Client() if who == "anonymous" else sign_in(Client(), self.users[who])
+        if check.method == "GET":
+            return client.get(url)
+        if check.method == "POST":
+            return client.post(url, data)
+        return client.generic(check.method, url)
+
+
+@pytest.fixture
+def world(caseworker, supervisor, analyst, make_user, organisation, case, other_case) -> World:
+    users = {
+        "assigned": caseworker,
+        "unassigned": make_user("colin", Role.CASEWORKER, organisation),
+        "supervisor": supervisor,
+        "org_admin": make_user("olive", Role.ORG_ADMIN, organisation),
+        "analyst": analyst,
+        "platform_admin": make_user("pat", Role.PLATFORM_ADMIN, organisation),
+    }
+    return World(users, case, other_case)
+
+
+def answer(response: HttpResponse, expect: Expect, world: World, whose: str) -> tuple[bool, str]:
+    """Whether the response is what the cell expects, and how to show it."""
+    status = response.status_code
+    if isinstance(expect, Gap):
+        return status == expect.now, str(status)
+    if isinstance(expect, Redirect):
+        if status != 302:
+            return False, str(status)
+        target = urlsplit(response["Location"]).path
+        if expect.to is None:
+            return True, f"302→{target}"
+        return target == world.fill(expect.to, whose), f"302→{target}"
+    return status == expect, str(status)
+
+
+CHECKS = [
+    pytest.param(name, check, id=f"{name} {check.method} {check.whose}")
+    for name, checks in POLICY.items()
+    for check in checks
+]
+
+
+@pytest.mark.parametrize(("url_name", "check"), CHECKS)
+def test_every_visitor_gets_the_answer_the_policy_gives(world, intruder, url_name, check):
+    wrong = []
+    for who, expect in zip(Row._fields, check.row, strict=True):
+        response = world.request(who, url_name, check)
+        ok, got = answer(response, expect, world, check.whose)
+        if not ok:
+            wrong.append(f"  {who:15} expected {expect!r:28} got {got}")
+    assert not wrong, f"{url_name} {check.method} ({check.whose}):\n" + "\n".join(wrong)
+
+
+# --- The table covers the URL configuration, and nothing else --------------------------------
+
+
+def test_every_url_pattern_has_a_policy_entry():
+    missing = uncovered(url_patterns())
+    assert not missing, "URL patterns without an entry in POLICY:\n" + "\n".join(missing)
+
+
+def test_the_policy_names_no_url_that_does_not_exist():
+    names = {p.name for p in url_patterns()}
+    assert not sorted(set(POLICY) - names)
+
+
+def test_the_walk_reaches_the_api_and_set_language():
+    names = {p.name for p in url_patterns()}
+    assert {"set_language", "api:get_case", "api:create_person", "accounts:login"} <= names
+    assert len(names) == len(POLICY)
+
+
+def test_a_new_url_without_a_policy_entry_fails_the_coverage_check():
+    extra = ModuleType("extra_urls")
+    extra.urlpatterns = [  # type: ignore[attr-defined]
+        *harbour_urlpatterns,
+        path("reports/<int:year>/", lambda request, year: HttpResponse(), name="reports"),
+        path("unnamed/", lambda request: HttpResponse()),
+    ]
+    missing = uncovered(url_patterns(get_resolver(extra)))
+    assert missing == ["(unnamed)  /unnamed/", "reports  /reports/<int:year>/"]
+
+
+def test_every_url_with_an_object_id_is_checked_for_both_organisations():
+    for pattern in url_patterns():
+        checked = {check.whose for check in POLICY.get(pattern.name, [])}
+        if set(pattern.params) & set(OBJECT_IDS):
+            assert {OURS, THEIRS} <= checked, pattern.name
+        else:
+            # Without an id in the URL, an object can only be named in the body.
+            for check in POLICY.get(pattern.name, []):
+                if check.whose != NONE:
+                    assert "_id}" in json.dumps(check.data), (pattern.name, check)
+
+
+def test_create_case_is_checked_for_both_organisations_through_its_payload():
+    assert {check.whose for check in POLICY["api:create_case"]} == {OURS, THEIRS}
+
+
+def test_every_role_has_a_column_in_the_table():
+    roles = {role.value for role in Role}
+    visitors = set(Row._fields) - {"anonymous", "assigned", "unassigned"}
+    assert visitors | {"caseworker"} == roles
+
+
+# --- What the table cannot show ---------------------------------------------------------------
+
+
+def test_another_organisations_case_looks_exactly_like_a_missing_one(world, intruder):
+    supervisor = sign_in(Client(), world.users["supervisor"])
+    their_url = world.url("cases:case_detail", THEIRS)
+    missing_url = reverse("cases:case_detail", args=[uuid.uuid4()])
+    theirs = supervisor.get(their_url)
+    missing = supervisor.get(missing_url)
+    assert theirs.status_code == missing.status_code == 404
+    # The pages differ only in the address itself (the language form returns to
+    # it) and in the per-response masking of the CSRF token.
+    assert _normalised(theirs, their_url) == _normalised(missing, missing_url)
+
+
+def _normalised(response: HttpResponse, url: str) -> bytes:
+    body = response.content.replace(url.encode(), b"URL")
+    return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"CSRF", body)
+
+
+def test_refused_writes_leave_no_trace(world, intruder, other_case):
+    before = other_case.summary
+    note = Check("POST", THEIRS, THEIR_FILE, {"body": "Planted note"})
+    patch = Check("PATCH", THEIRS, API_THEIR_FILE, {"summary": "Planted summary"})
+    for who in ("assigned", "supervisor", "org_admin", "analyst"):
+        world.request(who, "cases:note_add", note)
+        world.request(who, "api:update_case", patch)
+    other_case.refresh_from_db()
+    assert other_case.summary == before
+    assert not Note.objects.filter(case=other_case).exists()
+
+
+def test_a_signed_in_browser_session_does_not_open_the_api(world, intruder):
+    browser = sign_in(Client(), world.users["supervisor"])
+    assert browser.get(reverse("api:list_cases")).status_code == 401
+
+
+def _list_cases_with(token: str) -> HttpResponse:
+    return Client().get(reverse("api:list_cases"), headers={"authorization": f"Bearer {token}"})
+
+
+@pytest.mark.parametrize("token", ["", "hbt_not-a-real-token", "Basic abc"])
+def test_an_unknown_token_gets_401(world, intruder, token):
+    assert _list_cases_with(token).status_code == 401
+
+
+def test_an_expired_token_gets_401(world, intruder):
+    expired = issue_token(Actor.system("test"), world.users["supervisor"], "old", days=90)
+    ApiToken.objects.filter(name="old").update(expires_at="2020-01-01T00:00:00Z")
+    assert _list_cases_with(expired).status_code == 401
+
+
+def test_a_deactivated_users_token_gets_401(world, intruder):
+    user = world.users["supervisor"]
+    user.is_active = False
+    user.save()
+    assert _list_cases_with(world.tokens["supervisor"]).status_code == 401
