@@ -38,15 +38,24 @@ SCREENSHOTS = REPO_ROOT / "test-artifacts" / "screenshots"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
-# A console error is a failure (a CSP refusal shows up here first), except the
-# browser's own note that a page answered 4xx when the test asked for that.
-EXPECTED_CONSOLE = re.compile(r"Failed to load resource: the server responded with a status of 4\d\d")
+# A console error is a failure (a CSP refusal shows up there first), except the
+# browser's own note that a page answered 4xx: the tests visit the 404 page.
+EXPECTED_CONSOLE = re.compile(r"Failed to load resource: the server responded with a status of 4")
+
+
+BROKEN_ARIA_REFERENCES = """
+() => [...document.querySelectorAll("[aria-describedby], [aria-labelledby], [aria-controls]")]
+  .flatMap((element) => ["aria-describedby", "aria-labelledby", "aria-controls"]
+    .flatMap((name) => (element.getAttribute(name) || "").split(/\\s+/).filter(Boolean)
+      .filter((id) => !document.getElementById(id))
+      .map((id) => `${element.id || element.tagName} ${name}=${id}`)))
+"""
 
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
-        pytest.skip(f"Debian's chromium is not installed: {CHROMIUM} is missing (make browser-deps).")
+        pytest.skip(f"Debian's chromium is not installed: {CHROMIUM} is missing.")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -107,6 +116,10 @@ def look_at(axe: Any) -> Callable[..., None]:
             assert results.violations_count == 0, (
                 f"axe-core on {name} ({page.url}):\n{results.generate_report()}"
             )
+            # axe-core accepts an aria-describedby whose target is missing, but
+            # then the help text or the error is never read out with the field.
+            broken = page.evaluate(BROKEN_ARIA_REFERENCES)
+            assert not broken, f"{name}: ARIA attributes point at missing ids: {broken}"
             if phone:
                 overflow = page.evaluate(
                     "document.documentElement.scrollWidth - document.documentElement.clientWidth"
