@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from harbour.accounts.models import Membership, Organisation, Role
 from harbour.audit.services import Actor, record
@@ -44,8 +45,15 @@ class NotAllowed(Exception):
 def _require_case_role(actor: Actor) -> Membership:
     membership: Membership | None = getattr(actor.user_or_none, "membership", None)
     if membership is None or not membership.can_open_cases:
-        raise NotAllowed("only caseworkers, supervisors and organisation admins handle cases")
+        raise NotAllowed(_("Only caseworkers, supervisors and organisation admins handle cases."))
     return membership
+
+
+def _require_same_organisation(membership: Membership, obj: Person | Case) -> None:
+    # Views and the API look objects up through the access layer first; this
+    # keeps a service from ever changing another organisation's record anyway.
+    if obj.organisation_id != membership.organisation_id:
+        raise NotAllowed(_("Records of another organisation cannot be changed."))
 
 
 def _apply(instance: Model, data: Mapping[str, Any], allowed: tuple[str, ...]) -> list[str]:
@@ -77,7 +85,7 @@ def register_person(actor: Actor, data: Mapping[str, Any]) -> Person:
 
 
 def update_person(actor: Actor, person: Person, data: Mapping[str, Any]) -> list[str]:
-    _require_case_role(actor)
+    _require_same_organisation(_require_case_role(actor), person)
     with transaction.atomic():
         changed = _apply(person, data, PERSON_FIELDS)
         if changed:
@@ -97,7 +105,7 @@ def open_case(
     """Open a case for a person; the opener is assigned unless others are named."""
     membership = _require_case_role(actor)
     if person.organisation_id != membership.organisation_id:
-        raise NotAllowed("a case can only be opened for a person of the same organisation")
+        raise NotAllowed(_("A case can only be opened for a person of the same organisation."))
     with transaction.atomic():
         opened_on = data.get("opened_on") or timezone.localdate()
         case = Case(
@@ -135,9 +143,9 @@ def _same_organisation_staff(membership: Membership, users: list[Any]) -> list[A
     for user in users:
         other: Membership | None = getattr(user, "membership", None)
         if other is None or other.organisation_id != membership.organisation_id:
-            raise NotAllowed("cases can only be assigned to staff of the same organisation")
+            raise NotAllowed(_("Cases can only be assigned to staff of the same organisation."))
         if other.role not in allowed:
-            raise NotAllowed("cases can only be assigned to staff who handle cases")
+            raise NotAllowed(_("Cases can only be assigned to staff who handle cases."))
         result.append(user)
     return result
 
@@ -151,6 +159,7 @@ def update_case(
     assigned_to: list[Any] | None = None,
 ) -> list[str]:
     membership = _require_case_role(actor)
+    _require_same_organisation(membership, case)
     with transaction.atomic():
         changed = _apply(case, data, CASE_FIELDS)
         if case.status == CaseStatus.CLOSED and case.closed_on is None:
@@ -172,7 +181,7 @@ def update_case(
 
 
 def add_note(actor: Actor, case: Case, body: str) -> Note:
-    _require_case_role(actor)
+    _require_same_organisation(_require_case_role(actor), case)
     with transaction.atomic():
         note = Note.objects.create(case=case, author=actor.user_or_none, body=body)
         record(actor, "note.create", case, detail={"note": str(note.pk)})
