@@ -30,12 +30,24 @@ def main(argv: list[str] | None = None) -> None:
             print(f"Created key file {path} (keep a backup: without it the data cannot be read).")
         if command == "init":
             return
+    if command == "init":
+        sys.exit(
+            "harbour init creates key files for a single-machine installation; with "
+            "HARBOUR_ENV=production the keys come from HARBOUR_SECRET_KEY, "
+            "HARBOUR_FIELD_ENCRYPTION_KEYS and HARBOUR_INDEX_KEY (or their _FILE forms)."
+        )
     if command == "check" and production and "--deploy" not in args:
         args.append("--deploy")
     args[0:1] = [ALIASES.get(command, command)] if args else ["help"]
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["harbour", *args])
+    try:
+        execute_from_command_line(["harbour", *args])
+    except ImproperlyConfigured as error:
+        # A missing key or a malformed setting: the message names the variable
+        # and what to do; a traceback would only bury it.
+        sys.exit(f"harbour: {error}")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ import datetime
 import random
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 
 from harbour.accounts.models import Organisation, Province, Role, User
@@ -104,6 +105,10 @@ CASE_PLAN = [
 ]
 
 
+class DemoRefused(Exception):
+    """Demo accounts share a published password: never in production."""
+
+
 def demo_loaded() -> bool:
     return Organisation.objects.filter(name=ORGANISATIONS[0][0]).exists()
 
@@ -111,6 +116,10 @@ def demo_loaded() -> bool:
 @transaction.atomic
 def load_demo(seed: int = 2019) -> int:
     """Load the demo set once; returns the number of cases created."""
+    if settings.PRODUCTION:
+        raise DemoRefused(
+            "Demo data is refused in production: its accounts share a published password."
+        )
     if demo_loaded():
         return 0
     rng = random.Random(seed)  # noqa: S311 - fictional data, not security

@@ -2,16 +2,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from harbour.cases.demo import ACCOUNTS, DEMO_PASSWORD, load_demo
+from harbour.cases.demo import ACCOUNTS, DEMO_PASSWORD, DemoRefused, load_demo
 
 
 class Command(BaseCommand):
     help = "Load the fictional demo organisations, accounts and cases (once)."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        created = load_demo()
+        try:
+            created = load_demo()
+        except DemoRefused as refusal:
+            raise CommandError(str(refusal)) from None
         if created:
             self.stdout.write(self.style.SUCCESS(f"Loaded {created} fictional demo cases."))
         else:
