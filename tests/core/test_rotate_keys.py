@@ -312,3 +312,44 @@ def test_harbour_rotate_keys_on_an_installation_keeps_every_case_file_readable(t
     verified = _harbour(env, tmp_path, "audit", "verify")
     assert verified.returncode == 0, verified.stderr
     assert "intact" in verified.stdout
+
+
+def _write_under(key: str, person: Person) -> None:
+    """What a server still running with the old key file does: write a value."""
+    token = TOKEN_PREFIX + Fernet(key.encode()).encrypt(b"Written meanwhile").decode()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE cases_person SET legal_name = %s WHERE id = %s",
+            [token, person.pk.hex] if connection.vendor == "sqlite" else [token, person.pk],
+        )
+
+
+@pytest.mark.parametrize("late_writes", [1, 99], ids=["once", "every pass"])
+def test_values_written_under_the_old_key_during_rotation_are_never_lost(
+    key_file, records, monkeypatch, settings, late_writes
+):
+    from harbour.core.management.commands import rotate_keys
+
+    path, old = key_file
+    person = records[0].person
+    real = rotate_keys.reencrypt_all
+    passes = []
+
+    def reencrypt_while_an_old_server_writes(*args, **kwargs):
+        rewritten = real(*args, **kwargs)
+        passes.append(rewritten)
+        if len(passes) <= late_writes:
+            _write_under(old, person)
+        return rewritten
+
+    monkeypatch.setattr(rotate_keys, "reencrypt_all", reencrypt_while_an_old_server_writes)
+    stderr = io.StringIO()
+    call_command("rotate_keys", stdout=io.StringIO(), stderr=stderr)
+    keys = keys_in(path)
+    settings.FIELD_ENCRYPTION_KEYS = ",".join(keys)
+    assert Person.objects.get(pk=person.pk).legal_name == "Written meanwhile"
+    if late_writes == 1:
+        assert len(keys) == 1, "one more pass moved the late value; the old key could go"
+    else:
+        assert keys[1:] == [old], "values keep arriving under the old key: it must stay"
+        assert "Stop every server" in stderr.getvalue()

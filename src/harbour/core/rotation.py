@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from cryptography.fernet import Fernet, InvalidToken
 from django.apps import apps
-from django.db import models, transaction
+from django.db import connection, models, transaction
 
+from harbour.core.crypto import TOKEN_PREFIX
 from harbour.core.fields import EncryptedTextField
 
 Progress = Callable[[str, int, int], None]
@@ -42,3 +44,29 @@ def reencrypt_all(progress: Progress | None = None, batch: int = 500) -> int:
                 if progress and (done % batch == 0 or done == total):
                     progress(label, done, total)
     return rewritten
+
+
+def count_not_under(key: str) -> int:
+    """How many stored values the given key alone cannot open.
+
+    Reads the raw columns: a server still running with the old key file may
+    have written values under the old key after re-encryption began, and
+    dropping the old key then would make them unreadable.
+    """
+    fernet = Fernet(key.encode("ascii"))
+    stragglers = 0
+    with connection.cursor() as cursor:
+        for model, names in encrypted_fields():
+            columns = [model._meta.get_field(name).column for name in names]
+            quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
+            table = connection.ops.quote_name(model._meta.db_table)
+            cursor.execute(f"SELECT {quoted} FROM {table}")  # noqa: S608 - names from models
+            for row in cursor.fetchall():
+                for value in row:
+                    if not value:
+                        continue
+                    try:
+                        fernet.decrypt(value[len(TOKEN_PREFIX) :].encode("ascii"))
+                    except (InvalidToken, ValueError):
+                        stragglers += 1
+    return stragglers

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from harbour.audit.services import Actor, record
 from harbour.core.crypto import generate_field_key, parse_field_keys
 from harbour.core.keyfiles import write_secret_file
-from harbour.core.rotation import reencrypt_all
+from harbour.core.rotation import count_not_under, reencrypt_all
 
 
 def _key_file() -> Path | None:
@@ -27,8 +27,8 @@ def _key_file() -> Path | None:
 class Command(BaseCommand):
     help = (
         "Put a new field-encryption key first, re-encrypt every encrypted value with it, "
-        "then retire the old keys. With keys from the environment, use --reencrypt-only "
-        "after putting the new key first yourself."
+        "then retire the old keys. Stop running servers first. With keys from the "
+        "environment, use --reencrypt-only after putting the new key first yourself."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -70,8 +70,21 @@ class Command(BaseCommand):
         settings.FIELD_ENCRYPTION_KEYS = ",".join([new_key, *old_keys])
         self.stdout.write(f"New key written first in {path}. Re-encrypting:")
         count = reencrypt_all(self._progress)
-        # Step 2: only after every row is committed under the new key are the
-        # old keys dropped.
+        # Step 2: only when every stored value opens with the new key alone are
+        # the old keys dropped. A server still running with the old key file
+        # may have written under the old key meanwhile: one more pass catches
+        # those; if they keep coming, the old keys stay.
+        stragglers = count_not_under(new_key)
+        if stragglers:
+            count += reencrypt_all()
+            stragglers = count_not_under(new_key)
+        if stragglers:
+            self.stderr.write(
+                f"{stragglers} values were written under an old key while rotating: another "
+                "Harbour process is still running with the old key file. The old keys were KEPT. "
+                "Stop every server, then run `harbour rotate-keys --reencrypt-only`."
+            )
+            options["keep_old"] = True
         if not options["keep_old"]:
             write_secret_file(path, new_key)
             settings.FIELD_ENCRYPTION_KEYS = new_key
