@@ -2,6 +2,7 @@
 
 harbour serve | demo | migrate | createadmin | rotate-keys | audit verify | check
 harbour init            create the data folder and its keys
+harbour screen FILE     evaluate screening answers, print the reading as JSON
 harbour <any django command>
 """
 
@@ -23,6 +24,11 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "harbour.settings")
     command = args[0] if args else "help"
     production = os.environ.get("HARBOUR_ENV") == "production"
+    if command == "screen":
+        # The engine needs no database or keys: run it without Django.
+        from harbour.screening.cli import run
+
+        sys.exit(run(args[1:]))
     if command in ("init", "serve") and not production:
         from harbour.core.keyfiles import ensure_key_files
 

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "harbour.accounts",
     "harbour.audit",
     "harbour.cases",
+    "harbour.screening",
     "harbour.api",
 ]
 

@@ -49,6 +49,18 @@ def _require_case_role(actor: Actor) -> Membership:
     return membership
 
 
+def require_case_role(actor: Actor, record_of: Person | Case | None = None) -> Membership:
+    """The actor handles cases, and (if given) the record is their organisation's.
+
+    Other apps' services (screening, referrals…) build on case records and
+    check through this one function.
+    """
+    membership = _require_case_role(actor)
+    if record_of is not None:
+        _require_same_organisation(membership, record_of)
+    return membership
+
+
 def _require_same_organisation(membership: Membership, obj: Person | Case) -> None:
     # Views and the API look objects up through the access layer first; this
     # keeps a service from ever changing another organisation's record anyway.

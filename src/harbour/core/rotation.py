@@ -57,7 +57,7 @@ def count_not_under(key: str) -> int:
     stragglers = 0
     with connection.cursor() as cursor:
         for model, names in encrypted_fields():
-            columns = [model._meta.get_field(name).column for name in names]
+            columns = [field.column for field in model._meta.concrete_fields if field.attname in names]
             quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
             table = connection.ops.quote_name(model._meta.db_table)
             cursor.execute(f"SELECT {quoted} FROM {table}")  # noqa: S608 - names from models

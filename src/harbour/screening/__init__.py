@@ -1,0 +1,47 @@
+"""Screening: ILO/EC operational indicators, the ILO forced-labour indicators and
+Canadian legal elements, read by a pure engine.
+
+`catalogue.py` loads the versioned knowledge files strictly; `engine.py` evaluates
+answers against a loaded catalogue. Neither imports Django: the Django parts of this
+app (models, services, views) call them.
+"""
+
+from harbour.screening.catalogue import (
+    Catalogue,
+    CatalogueError,
+    available_versions,
+    load_catalogue,
+)
+from harbour.screening.engine import (
+    Answer,
+    AnswerValue,
+    ElementStatus,
+    Facts,
+    NextEffect,
+    Reading,
+    ReadingCode,
+    ScreeningInputError,
+    evaluate,
+    indicator_ids,
+    indicator_info,
+    next_questions,
+)
+
+__all__ = [
+    "Answer",
+    "AnswerValue",
+    "Catalogue",
+    "CatalogueError",
+    "ElementStatus",
+    "Facts",
+    "NextEffect",
+    "Reading",
+    "ReadingCode",
+    "ScreeningInputError",
+    "available_versions",
+    "evaluate",
+    "indicator_ids",
+    "indicator_info",
+    "load_catalogue",
+    "next_questions",
+]
