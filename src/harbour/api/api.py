@@ -6,15 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import NinjaAPI, Query, Schema
-from ninja.errors import HttpError
+from django.utils import timezone
+from ninja import Field, NinjaAPI, Query, Schema, Status
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
 from harbour.api import schemas
 from harbour.api.services import user_for_token
-from harbour.audit.services import Actor
+from harbour.audit.services import Actor, client_ip
 from harbour.cases import access, services
-from harbour.cases.models import Case, Person
+from harbour.cases.models import Case, CaseStatus, Person
 
 
 class TokenAuth(HttpBearer):
@@ -22,7 +23,7 @@ class TokenAuth(HttpBearer):
         user = user_for_token(token)
         if user is None:
             return None
-        request.user = user  # type: ignore[assignment]
+        request.user = user
         return user
 
 
@@ -36,14 +37,34 @@ api = NinjaAPI(
 
 
 def _actor(request: HttpRequest) -> Actor:
-    return Actor(user=request.auth, ip_address=str(request.META.get("REMOTE_ADDR", ""))[:45])  # type: ignore[attr-defined]
+    return Actor(user=request.auth, ip_address=client_ip(request))  # type: ignore[attr-defined]
 
 
-def _case_staff(request: HttpRequest) -> Any:
+def _case_staff(request: HttpRequest, *query: str) -> Any:
+    """The caller, if their role handles case files; `query` names the query
+    parameters the operation accepts (any other is refused with 422)."""
     membership = access.membership_of(request.auth)  # type: ignore[attr-defined]
     if membership is None or not membership.can_open_cases:
         raise HttpError(403, "Your role does not give access to case files.")
+    _only_query(request, *query)
     return request.auth  # type: ignore[attr-defined]
+
+
+def _only_query(request: HttpRequest, *allowed: str) -> None:
+    """Refuse query parameters the operation does not declare: a misspelt
+    filter must not silently return everything."""
+    unknown = sorted(set(request.GET) - set(allowed))
+    if unknown:
+        raise ValidationError(
+            [
+                {
+                    "loc": ["query", name],
+                    "msg": "unknown query parameter",
+                    "type": "extra_forbidden",
+                }
+                for name in unknown
+            ]
+        )
 
 
 def _case_out(case: Case) -> dict[str, Any]:
@@ -68,28 +89,39 @@ def _case_detail_out(case: Case) -> dict[str, Any]:
     }
 
 
-class CaseFilters(Schema):
+# Larger offsets than this are no real page and would overflow the database's
+# integer in OFFSET; the schema declares the bounds so a client can see them.
+MAX_OFFSET = 1_000_000
+
+
+class PageParams(Schema):
+    limit: int = Field(50, ge=1, le=200)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+
+class CaseFilters(PageParams):
     status: schemas.CaseStatus | None = None
-    limit: int = 50
-    offset: int = 0
 
 
-def _page_bounds(limit: int, offset: int) -> tuple[int, int]:
-    if not 1 <= limit <= 200:
-        raise HttpError(422, "limit must be between 1 and 200")
-    if offset < 0:
-        raise HttpError(422, "offset must not be negative")
-    return limit, offset
-
-
-Errors = {401: schemas.ErrorOut, 403: schemas.ErrorOut, 404: schemas.ErrorOut, 422: schemas.ErrorOut}
+Errors = {
+    400: schemas.ErrorOut,
+    401: schemas.ErrorOut,
+    403: schemas.ErrorOut,
+    404: schemas.ErrorOut,
+    422: schemas.ValidationErrorOut,
+}
 
 
 @api.get("/cases", response={200: schemas.CasePage, **Errors}, tags=["cases"])
 def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> Any:
-    user = _case_staff(request)
-    limit, offset = _page_bounds(filters.limit, filters.offset)
-    cases = access.visible_cases(user).select_related("person")
+    user = _case_staff(request, "status", "limit", "offset")
+    limit, offset = filters.limit, filters.offset
+    # A total order, so that pages neither repeat nor skip a case.
+    cases = (
+        access.visible_cases(user)
+        .select_related("person")
+        .order_by("-opened_on", "-created_at", "pk")
+    )
     if filters.status:
         cases = cases.filter(status=filters.status)
     return {
@@ -115,30 +147,47 @@ def create_case(request: HttpRequest, payload: schemas.CaseIn) -> Any:
     case = services.open_case(
         _actor(request), person, data, forms=[str(f.value) for f in payload.forms_of_exploitation]
     )
-    return 201, _case_detail_out(case)
+    return Status(201, _case_detail_out(case))
 
 
-@api.patch("/cases/{case_id}", response={200: schemas.CaseDetailOut, **Errors}, tags=["cases"])
+@api.patch(
+    "/cases/{case_id}",
+    response={200: schemas.CaseDetailOut, 409: schemas.ErrorOut, **Errors},
+    tags=["cases"],
+)
 def update_case(request: HttpRequest, case_id: str, payload: schemas.CasePatch) -> Any:
     case = access.get_case_for(_case_staff(request), case_id)
     data = payload.model_dump(exclude={"forms_of_exploitation"}, exclude_unset=True)
-    if data.get("closed_on") and data["closed_on"] < case.opened_on:
-        raise HttpError(422, "closed_on cannot be before opened_on")
+    # null means "leave as is", except for closed_on where it reopens.
+    changes = {key: value for key, value in data.items() if value is not None or key == "closed_on"}
+    _refuse_closing_before_opening(case, changes)
     forms = payload.forms_of_exploitation
     services.update_case(
         _actor(request),
         case,
-        {key: value for key, value in data.items() if value is not None or key == "closed_on"},
+        changes,
         forms=[str(f.value) for f in forms] if forms is not None else None,
     )
     return _case_detail_out(case)
 
 
+def _refuse_closing_before_opening(case: Case, changes: dict[str, Any]) -> None:
+    """Each date is valid on its own, but not for this case as stored: 409."""
+    closing = changes.get("status", case.status) == CaseStatus.CLOSED
+    if "closed_on" not in changes and not closing:
+        return
+    closed_on = changes.get("closed_on", case.closed_on)
+    if closed_on is None and closing:
+        closed_on = timezone.localdate()  # what update_case will set
+    if closed_on is not None and closed_on < case.opened_on:
+        raise HttpError(409, "A case cannot close before the date it was opened.")
+
+
 @api.get("/people", response={200: schemas.PersonPage, **Errors}, tags=["people"])
-def list_people(request: HttpRequest, limit: int = 50, offset: int = 0) -> Any:
-    user = _case_staff(request)
-    limit, offset = _page_bounds(limit, offset)
-    people = access.visible_people(user)
+def list_people(request: HttpRequest, page: Query[PageParams]) -> Any:
+    user = _case_staff(request, "limit", "offset")
+    limit, offset = page.limit, page.offset
+    people = access.visible_people(user).order_by("pseudonym", "pk")
     return {
         "count": people.count(),
         "limit": limit,
@@ -160,7 +209,7 @@ def create_person(request: HttpRequest, payload: schemas.PersonIn) -> Any:
     data = payload.model_dump()
     data["email"] = data["email"] or ""
     person: Person = services.register_person(_actor(request), data)
-    return 201, person
+    return Status(201, person)
 
 
 @api.patch("/people/{person_id}", response={200: schemas.PersonOut, **Errors}, tags=["people"])
@@ -171,6 +220,27 @@ def update_person(request: HttpRequest, person_id: str, payload: schemas.PersonP
     cleaned = {k: v for k, v in data.items() if v is not None or k in nullable}
     services.update_person(_actor(request), person, cleaned)
     return person
+
+
+@api.exception_handler(ValidationError)
+def invalid(request: HttpRequest, exc: ValidationError) -> Any:
+    """One shape for every 422: where and what, without pydantic's context."""
+    issues = [
+        {
+            "loc": [part if isinstance(part, int) else str(part) for part in error.get("loc", ())],
+            "msg": str(error.get("msg", "invalid value")),
+            "type": str(error.get("type", "value_error")),
+        }
+        for error in exc.errors
+    ]
+    return api.create_response(request, {"detail": issues}, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> Any:
+    response = api.create_response(request, {"detail": "Unauthorized"}, status=401)
+    response["WWW-Authenticate"] = 'Bearer realm="harbour"'
+    return response
 
 
 @api.exception_handler(Http404)

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-TOKEN_PREFIX = "hbt_"
+TOKEN_PREFIX = "hbt_"  # noqa: S105 - a public marker, not a secret
 
 
 def hash_token(raw: str) -> str:
@@ -17,7 +17,9 @@ def hash_token(raw: str) -> str:
 class ApiToken(models.Model):
     """A personal API token. Only its hash is stored; the token is shown once."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField(_("name"), max_length=80)
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -5,11 +5,12 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from harbour.accounts.models import User
 from harbour.api.models import ApiToken, hash_token
 from harbour.audit.services import Actor, record
 
 
-def issue_token(actor: Actor, user: object, name: str, *, days: int | None = 90) -> str:
+def issue_token(actor: Actor, user: User, name: str, *, days: int | None = 90) -> str:
     """Create a token and return it in clear, the only time it exists so."""
     raw = ApiToken.new_raw_token()
     expires = timezone.now() + datetime.timedelta(days=days) if days else None
@@ -21,7 +22,7 @@ def issue_token(actor: Actor, user: object, name: str, *, days: int | None = 90)
     return raw
 
 
-def user_for_token(raw: str) -> object | None:
+def user_for_token(raw: str) -> User | None:
     token = (
         ApiToken.objects.select_related("user", "user__membership")
         .filter(token_hash=hash_token(raw))

@@ -23,5 +23,7 @@ class Command(BaseCommand):
             raise CommandError(f"No active user named {options['username']!r}.")
         if options["days"] < 0:
             raise CommandError("--days must be 0 or more.")
-        raw = issue_token(Actor.system("api-token"), user, options["name"], days=options["days"] or None)
+        raw = issue_token(
+            Actor.system("api-token"), user, options["name"], days=options["days"] or None
+        )
         self.stdout.write(raw)

@@ -1,0 +1,234 @@
+"""Token authentication, roles and the OpenAPI document of /api/v1/."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import io
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection, connections
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from harbour.accounts.models import Role
+from harbour.api.models import ApiToken
+from harbour.audit.models import AuditEvent
+from harbour.cli import main as harbour_cli
+from tests.api.conftest import ApiClient, bearer
+
+ENDPOINTS = [
+    ("get", "/api/v1/cases"),
+    ("post", "/api/v1/cases"),
+    ("get", "/api/v1/cases/{case}"),
+    ("patch", "/api/v1/cases/{case}"),
+    ("get", "/api/v1/people"),
+    ("post", "/api/v1/people"),
+    ("get", "/api/v1/people/{person}"),
+    ("patch", "/api/v1/people/{person}"),
+]
+
+
+def call(client: ApiClient, method: str, path: str, case: Any) -> Any:
+    """Send a request that would succeed for a caseworker assigned to `case`."""
+    url = path.format(case=case.pk, person=case.person.pk)
+    if method == "get":
+        return client.get(url)
+    if url.endswith("/cases") and method == "post":
+        return client.post(url, {"person_id": str(case.person.pk)})
+    if url.endswith("/people") and method == "post":
+        return client.post(url, {"pseudonym": "Willow"})
+    if "/cases/" in url:
+        return client.patch(url, {"status": "active"})
+    return client.patch(url, {"languages": "Tagalog"})
+
+
+@pytest.mark.parametrize(("method", "path"), ENDPOINTS)
+def test_every_endpoint_answers_401_without_a_token(method, path, case, intruder):
+    response = call(ApiClient(None), method, path, case)
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Unauthorized"}
+    assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+@pytest.mark.parametrize(("method", "path"), ENDPOINTS)
+def test_every_endpoint_answers_401_to_an_invalid_token(method, path, case, intruder):
+    response = call(ApiClient("hbt_not-a-real-token"), method, path, case)
+    assert response.status_code == 401
+
+
+@pytest.mark.parametrize(("method", "path"), ENDPOINTS)
+def test_every_endpoint_works_for_the_assigned_caseworker(method, path, api_as, caseworker, case):
+    response = call(api_as(caseworker), method, path, case)
+    assert response.status_code in (200, 201), response.content
+
+
+@pytest.mark.parametrize(("method", "path"), ENDPOINTS)
+def test_an_analyst_gets_403_on_every_endpoint(method, path, api_as, analyst, case, intruder):
+    before = AuditEvent.objects.count()
+    response = call(api_as(analyst), method, path, case)
+    assert response.status_code == 403
+    assert b"Rosa" not in response.content
+    # Nothing was read or written: the only event is the token's issue.
+    assert AuditEvent.objects.count() == before + 1
+    assert AuditEvent.objects.order_by("-id").first().action == "api_token.create"
+
+
+@pytest.mark.parametrize(("method", "path"), ENDPOINTS)
+def test_a_platform_admin_gets_403_on_every_endpoint(
+    method, path, api_as, make_user, organisation, case
+):
+    admin = make_user("platform", Role.PLATFORM_ADMIN, organisation)
+    assert call(api_as(admin), method, path, case).status_code == 403
+
+
+def test_an_expired_token_is_refused_with_401(token_for, caseworker, case, intruder):
+    token = token_for(caseworker, days=1)
+    ApiToken.objects.update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    assert ApiClient(token).get("/api/v1/cases").status_code == 401
+
+
+def test_a_token_without_expiry_keeps_working(token_for, caseworker, case, intruder):
+    token = token_for(caseworker, days=None)
+    assert ApiToken.objects.get().expires_at is None
+    assert ApiClient(token).get("/api/v1/cases").status_code == 200
+
+
+def test_a_new_token_expires_after_90_days_by_default(token_for, caseworker, intruder):
+    token_for(caseworker)
+    expires = ApiToken.objects.get().expires_at
+    assert expires is not None
+    remaining = expires - timezone.now()
+    assert datetime.timedelta(days=89) < remaining <= datetime.timedelta(days=90)
+
+
+def test_the_token_of_a_deactivated_user_is_refused_with_401(token_for, caseworker, case, intruder):
+    client = ApiClient(token_for(caseworker))
+    assert client.get("/api/v1/cases").status_code == 200
+    caseworker.is_active = False
+    caseworker.save()
+    assert client.get("/api/v1/cases").status_code == 401
+    assert client.get(f"/api/v1/cases/{case.pk}").status_code == 401
+
+
+def test_a_token_is_stored_only_as_its_sha256_hash(token_for, caseworker, case, intruder):
+    raw = token_for(caseworker)
+    ApiClient(raw).get(f"/api/v1/cases/{case.pk}")  # use it, so last use is recorded too
+    stored = ApiToken.objects.get()
+    assert stored.token_hash == hashlib.sha256(raw.encode()).hexdigest()
+    # Not in any column of any table, not even the audit trail.
+    secret = raw.removeprefix("hbt_")
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
+            for row in cursor.fetchall():
+                assert not any(secret in str(value) for value in row), table
+
+
+def test_a_token_records_when_it_was_last_used(token_for, caseworker, intruder):
+    client = ApiClient(token_for(caseworker))
+    assert ApiToken.objects.get().last_used_at is None
+    client.get("/api/v1/cases")
+    assert ApiToken.objects.get().last_used_at is not None
+
+
+def test_the_token_prefix_alone_or_another_scheme_is_not_a_token(token_for, caseworker, intruder):
+    raw = token_for(caseworker)
+    client = Client()
+    assert client.get("/api/v1/cases", headers={"Authorization": raw}).status_code == 401
+    basic = {"Authorization": f"Basic {raw}"}
+    assert client.get("/api/v1/cases", headers=basic).status_code == 401
+    assert client.get("/api/v1/cases", headers=bearer("hbt_")).status_code == 401
+    assert client.get("/api/v1/cases", headers=bearer(raw + "x")).status_code == 401
+    assert client.get("/api/v1/cases", headers=bearer(raw)).status_code == 200
+
+
+def test_a_signed_in_browser_session_is_not_enough_for_the_api(
+    signed_in, caseworker, case, intruder
+):
+    # No cookie authentication: a page on another site cannot drive the API
+    # with a staff member's browser (no CSRF surface).
+    client = signed_in(caseworker)
+    assert client.get(reverse("cases:case_detail", args=[case.pk])).status_code == 200
+    assert client.get("/api/v1/cases").status_code == 401
+    assert client.get(f"/api/v1/cases/{case.pk}").status_code == 401
+
+
+def test_the_intruders_own_token_works_only_in_their_organisation(
+    api_as, intruder, other_case, case
+):
+    client = api_as(intruder)
+    listed = client.get("/api/v1/cases").json()
+    assert [item["id"] for item in listed["items"]] == [str(other_case.pk)]
+    assert client.get(f"/api/v1/cases/{case.pk}").status_code == 404
+
+
+def test_api_responses_are_never_cached(api_as, caseworker, case, intruder):
+    response = api_as(caseworker).get(f"/api/v1/cases/{case.pk}")
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_the_openapi_document_is_served_and_declares_bearer_security(client, intruder):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    document = response.json()
+    assert document["openapi"].startswith("3.")
+    schemes = document["components"]["securitySchemes"]
+    assert schemes == {"TokenAuth": {"type": "http", "scheme": "bearer"}}
+    operations = [op for path in document["paths"].values() for op in path.values()]
+    assert len(operations) == len(ENDPOINTS)
+    for operation in operations:
+        assert operation["security"] == [{"TokenAuth": []}]
+        assert {"401", "403", "404", "422"} <= set(operation["responses"])
+
+
+def test_the_openapi_document_declares_what_the_server_refuses(client, intruder):
+    components = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    assert components["CaseIn"]["additionalProperties"] is False
+    assert components["PersonPatch"]["additionalProperties"] is False
+    assert components["PersonIn"]["properties"]["legal_name"]["pattern"] == r"^[^\x00]*$"
+
+
+def test_there_is_no_interactive_docs_page(client, intruder):
+    assert client.get("/api/v1/docs").status_code == 404
+
+
+def test_the_api_token_command_prints_a_token_that_works(caseworker, case, intruder):
+    out = io.StringIO()
+    call_command("api_token", "casey", "--name", "reporting", "--days", "90", stdout=out)
+    raw = out.getvalue().strip()
+    assert raw.startswith("hbt_")
+    token = ApiToken.objects.get()
+    assert token.name == "reporting"
+    assert token.user == caseworker
+    response = ApiClient(raw).get("/api/v1/cases")
+    assert response.status_code == 200
+    assert response.json()["count"] == 1
+    event = AuditEvent.objects.get(action="api_token.create")
+    assert event.object_id == str(token.pk)
+    assert raw not in str(event.detail)
+
+
+def test_harbour_api_token_is_the_command_line_verb(caseworker, intruder, capsys, monkeypatch):
+    # A command run from the command line closes the database connections
+    # when it ends; here that connection holds the test's transaction.
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+    harbour_cli(["api-token", "casey", "--name", "cli", "--days", "0"])
+    raw = capsys.readouterr().out.strip()
+    assert ApiToken.objects.get(name="cli").expires_at is None
+    assert ApiClient(raw).get("/api/v1/people").status_code == 200
+
+
+def test_the_api_token_command_refuses_unknown_or_inactive_users(caseworker, intruder):
+    with pytest.raises(CommandError):
+        call_command("api_token", "nobody", stdout=io.StringIO())
+    caseworker.is_active = False
+    caseworker.save()
+    with pytest.raises(CommandError):
+        call_command("api_token", "casey", stdout=io.StringIO())
+    with pytest.raises(CommandError):
+        call_command("api_token", "intruder", "--days", "-1", stdout=io.StringIO())
+    assert not ApiToken.objects.exists()
