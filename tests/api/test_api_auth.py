@@ -18,6 +18,8 @@ from harbour.accounts.models import Role
 from harbour.api.models import ApiToken
 from harbour.audit.models import AuditEvent
 from harbour.cli import main as harbour_cli
+from harbour.screening.catalogue import load_catalogue
+from harbour.screening.models import Assessment
 from tests.api.conftest import ApiClient, bearer
 
 ENDPOINTS = [
@@ -29,14 +31,32 @@ ENDPOINTS = [
     ("post", "/api/v1/people"),
     ("get", "/api/v1/people/{person}"),
     ("patch", "/api/v1/people/{person}"),
+    ("post", "/api/v1/screening/evaluate"),
+    ("get", "/api/v1/cases/{case}/assessments"),
+    ("post", "/api/v1/cases/{case}/assessments"),
+    ("get", "/api/v1/assessments/{assessment}"),
 ]
+
+
+def assessment_of(case: Any) -> Any:
+    """An assessment on the case, made directly (setup, not under test)."""
+    versions = load_catalogue().versions
+    return case.assessments.first() or Assessment.objects.create(
+        case=case,
+        catalogue_version=versions["catalogue"],
+        forced_labour_version=versions["forced_labour"],
+        legal_elements_version=versions["legal_elements"],
+    )
 
 
 def call(client: ApiClient, method: str, path: str, case: Any) -> Any:
     """Send a request that would succeed for a caseworker assigned to `case`."""
-    url = path.format(case=case.pk, person=case.person.pk)
+    assessment = assessment_of(case).pk if "{assessment}" in path else None
+    url = path.format(case=case.pk, person=case.person.pk, assessment=assessment)
     if method == "get":
         return client.get(url)
+    if url.endswith(("/evaluate", "/assessments")):
+        return client.post(url, {"answers": {}})
     if url.endswith("/cases") and method == "post":
         return client.post(url, {"person_id": str(case.person.pk)})
     if url.endswith("/people") and method == "post":

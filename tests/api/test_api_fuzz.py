@@ -36,6 +36,8 @@ from harbour.accounts.models import Organisation, Role, User
 from harbour.audit.services import Actor
 from harbour.cases import services
 from harbour.cases.models import Case, Person
+from harbour.screening.models import Assessment
+from harbour.screening.services import start_assessment
 from tests.api.conftest import bearer
 from tests.conftest import open_demo_case
 
@@ -104,16 +106,31 @@ class World:
     own_person: Person
     other_case: Case
     other_person: Person
+    own_assessment: Assessment
+    other_assessment: Assessment
 
     def other_ids(self) -> set[str]:
         organisation = self.other_case.organisation
-        return {
-            str(pk)
-            for pk in Case.objects.filter(organisation=organisation).values_list("pk", flat=True)
-        } | {
-            str(pk)
-            for pk in Person.objects.filter(organisation=organisation).values_list("pk", flat=True)
-        }
+        return (
+            {
+                str(pk)
+                for pk in Case.objects.filter(organisation=organisation).values_list(
+                    "pk", flat=True
+                )
+            }
+            | {
+                str(pk)
+                for pk in Person.objects.filter(organisation=organisation).values_list(
+                    "pk", flat=True
+                )
+            }
+            | {
+                str(pk)
+                for pk in Assessment.objects.filter(case__organisation=organisation).values_list(
+                    "pk", flat=True
+                )
+            }
+        )
 
 
 def snapshot(organisation: Organisation) -> list[Any]:
@@ -163,7 +180,11 @@ def world(
     open_demo_case(caseworker, pseudonym="Cedar")
     other = open_demo_case(intruder, pseudonym="Spruce", legal_name="Other Organisation Person")
     services.register_person(Actor(user=intruder), {"pseudonym": "Tamarack"})
+    own_assessment = start_assessment(Actor(user=caseworker), own)
+    other_assessment = start_assessment(Actor(user=intruder), other)
     return World(
+        own_assessment=own_assessment,
+        other_assessment=other_assessment,
         caseworker_token=token_for(caseworker),
         supervisor_token=token_for(supervisor),
         own_case=own,
@@ -173,10 +194,13 @@ def world(
     )
 
 
-def aim_at(case: Any, case_id: Any, person_id: Any) -> bool:
+def aim_at(case: Any, case_id: Any, person_id: Any, assessment_id: Any) -> bool:
     """Point the generated request at the given records; True if it names one."""
     aimed = False
     path = case.path_parameters or {}
+    if "assessment_id" in path:
+        path["assessment_id"] = str(assessment_id)
+        aimed = True
     if "case_id" in path:
         path["case_id"] = str(case_id)
         aimed = True
@@ -201,7 +225,7 @@ def test_fuzzed_requests_get_documented_answers_and_never_a_server_error(
     # was made invalid, which aiming could undo.)
     negative = case.meta is not None and case.meta.generation.mode.is_negative
     if target == "own" and not negative:
-        aim_at(case, world.own_case.pk, world.own_person.pk)
+        aim_at(case, world.own_case.pk, world.own_person.pk, world.own_assessment.pk)
     case.call_and_validate(checks=CHECKS)
 
 
@@ -212,7 +236,7 @@ def test_tokens_of_one_organisation_never_reach_another_organisations_records(
 ) -> None:
     organisation_b = world.other_case.organisation
     before = snapshot(organisation_b)
-    aimed = aim_at(case, world.other_case.pk, world.other_person.pk)
+    aimed = aim_at(case, world.other_case.pk, world.other_person.pk, world.other_assessment.pk)
     # The caseworker's cases are filtered twice (organisation, assignment);
     # a supervisor sees the whole organisation, so for that token only the
     # organisation boundary stands between it and B's records.
@@ -247,6 +271,8 @@ def test_the_fuzzer_reaches_real_records(api_schema: Any, world: World) -> None:
             case.path_parameters = {"case_id": str(world.own_case.pk)}
         if "{person_id}" in op.path:
             case.path_parameters = {"person_id": str(world.own_person.pk)}
+        if "{assessment_id}" in op.path:
+            case.path_parameters = {"assessment_id": str(world.own_assessment.pk)}
         if op.method.upper() in ("POST", "PATCH"):
             body: dict[str, Any] = {}
             if op.path.endswith("/cases") and op.method.upper() == "POST":

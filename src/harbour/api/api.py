@@ -7,13 +7,14 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import Field, NinjaAPI, Query, Schema, Status
+from ninja import NinjaAPI, Query, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
 from harbour.api import schemas
+from harbour.api.common import Errors, PageParams, actor_of, case_staff
+from harbour.api.screening import router as screening_router
 from harbour.api.services import user_for_token
-from harbour.audit.services import Actor, client_ip
 from harbour.cases import access, services
 from harbour.cases.models import Case, CaseStatus, Person
 
@@ -34,37 +35,7 @@ api = NinjaAPI(
     auth=TokenAuth(),
     docs_url=None,  # no interactive docs page in production (ASVS 13.4.5)
 )
-
-
-def _actor(request: HttpRequest) -> Actor:
-    return Actor(user=request.auth, ip_address=client_ip(request))  # type: ignore[attr-defined]
-
-
-def _case_staff(request: HttpRequest, *query: str) -> Any:
-    """The caller, if their role handles case files; `query` names the query
-    parameters the operation accepts (any other is refused with 422)."""
-    membership = access.membership_of(request.auth)  # type: ignore[attr-defined]
-    if membership is None or not membership.can_open_cases:
-        raise HttpError(403, "Your role does not give access to case files.")
-    _only_query(request, *query)
-    return request.auth  # type: ignore[attr-defined]
-
-
-def _only_query(request: HttpRequest, *allowed: str) -> None:
-    """Refuse query parameters the operation does not declare: a misspelt
-    filter must not silently return everything."""
-    unknown = sorted(set(request.GET) - set(allowed))
-    if unknown:
-        raise ValidationError(
-            [
-                {
-                    "loc": ["query", name],
-                    "msg": "unknown query parameter",
-                    "type": "extra_forbidden",
-                }
-                for name in unknown
-            ]
-        )
+api.add_router("", screening_router)
 
 
 def _case_out(case: Case) -> dict[str, Any]:
@@ -89,32 +60,13 @@ def _case_detail_out(case: Case) -> dict[str, Any]:
     }
 
 
-# Larger offsets than this are no real page and would overflow the database's
-# integer in OFFSET; the schema declares the bounds so a client can see them.
-MAX_OFFSET = 1_000_000
-
-
-class PageParams(Schema):
-    limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0, le=MAX_OFFSET)
-
-
 class CaseFilters(PageParams):
     status: schemas.CaseStatus | None = None
 
 
-Errors = {
-    400: schemas.ErrorOut,
-    401: schemas.ErrorOut,
-    403: schemas.ErrorOut,
-    404: schemas.ErrorOut,
-    422: schemas.ValidationErrorOut,
-}
-
-
 @api.get("/cases", response={200: schemas.CasePage, **Errors}, tags=["cases"])
 def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> Any:
-    user = _case_staff(request, "status", "limit", "offset")
+    user = case_staff(request, "status", "limit", "offset")
     limit, offset = filters.limit, filters.offset
     # A total order, so that pages neither repeat nor skip a case.
     cases = (
@@ -134,18 +86,18 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> Any:
 
 @api.get("/cases/{case_id}", response={200: schemas.CaseDetailOut, **Errors}, tags=["cases"])
 def get_case(request: HttpRequest, case_id: str) -> Any:
-    case = access.get_case_for(_case_staff(request), case_id)
-    services.record_case_view(_actor(request), case, via="api")
+    case = access.get_case_for(case_staff(request), case_id)
+    services.record_case_view(actor_of(request), case, via="api")
     return _case_detail_out(case)
 
 
 @api.post("/cases", response={201: schemas.CaseDetailOut, **Errors}, tags=["cases"])
 def create_case(request: HttpRequest, payload: schemas.CaseIn) -> Any:
-    user = _case_staff(request)
+    user = case_staff(request)
     person = access.get_person_for(user, payload.person_id)
     data = payload.model_dump(exclude={"person_id", "forms_of_exploitation"}, exclude_none=True)
     case = services.open_case(
-        _actor(request), person, data, forms=[str(f.value) for f in payload.forms_of_exploitation]
+        actor_of(request), person, data, forms=[str(f.value) for f in payload.forms_of_exploitation]
     )
     return Status(201, _case_detail_out(case))
 
@@ -156,14 +108,14 @@ def create_case(request: HttpRequest, payload: schemas.CaseIn) -> Any:
     tags=["cases"],
 )
 def update_case(request: HttpRequest, case_id: str, payload: schemas.CasePatch) -> Any:
-    case = access.get_case_for(_case_staff(request), case_id)
+    case = access.get_case_for(case_staff(request), case_id)
     data = payload.model_dump(exclude={"forms_of_exploitation"}, exclude_unset=True)
     # null means "leave as is", except for closed_on where it reopens.
     changes = {key: value for key, value in data.items() if value is not None or key == "closed_on"}
     _refuse_closing_before_opening(case, changes)
     forms = payload.forms_of_exploitation
     services.update_case(
-        _actor(request),
+        actor_of(request),
         case,
         changes,
         forms=[str(f.value) for f in forms] if forms is not None else None,
@@ -185,7 +137,7 @@ def _refuse_closing_before_opening(case: Case, changes: dict[str, Any]) -> None:
 
 @api.get("/people", response={200: schemas.PersonPage, **Errors}, tags=["people"])
 def list_people(request: HttpRequest, page: Query[PageParams]) -> Any:
-    user = _case_staff(request, "limit", "offset")
+    user = case_staff(request, "limit", "offset")
     limit, offset = page.limit, page.offset
     people = access.visible_people(user).order_by("pseudonym", "pk")
     return {
@@ -198,27 +150,27 @@ def list_people(request: HttpRequest, page: Query[PageParams]) -> Any:
 
 @api.get("/people/{person_id}", response={200: schemas.PersonOut, **Errors}, tags=["people"])
 def get_person(request: HttpRequest, person_id: str) -> Any:
-    person = access.get_person_for(_case_staff(request), person_id)
-    services.record_person_view(_actor(request), person, via="api")
+    person = access.get_person_for(case_staff(request), person_id)
+    services.record_person_view(actor_of(request), person, via="api")
     return person
 
 
 @api.post("/people", response={201: schemas.PersonOut, **Errors}, tags=["people"])
 def create_person(request: HttpRequest, payload: schemas.PersonIn) -> Any:
-    _case_staff(request)
+    case_staff(request)
     data = payload.model_dump()
     data["email"] = data["email"] or ""
-    person: Person = services.register_person(_actor(request), data)
+    person: Person = services.register_person(actor_of(request), data)
     return Status(201, person)
 
 
 @api.patch("/people/{person_id}", response={200: schemas.PersonOut, **Errors}, tags=["people"])
 def update_person(request: HttpRequest, person_id: str, payload: schemas.PersonPatch) -> Any:
-    person = access.get_person_for(_case_staff(request), person_id)
+    person = access.get_person_for(case_staff(request), person_id)
     data = payload.model_dump(exclude_unset=True)
     nullable = {"date_of_birth", "permit_expiry"}
     cleaned = {k: v for k, v in data.items() if v is not None or k in nullable}
-    services.update_person(_actor(request), person, cleaned)
+    services.update_person(actor_of(request), person, cleaned)
     return person
 
 
