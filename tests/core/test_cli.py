@@ -3,7 +3,6 @@ own data folder and none of the test suite's keys or settings."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import stat
 import subprocess
@@ -12,31 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli import cli_env, harbour
+
 KEY_NAMES = ("secret.key", "field-encryption.keys", "index.key")
 STRONG_PASSWORD = "tidal-lantern-orchard-93"
-
-
-def cli_env(data_dir: Path, **extra: str) -> dict[str, str]:
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith("HARBOUR_")
-        and name not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
-    }
-    env.update({"HARBOUR_DATA_DIR": str(data_dir), "HARBOUR_ENV": "development", **extra})
-    return env
-
-
-def harbour(env: dict[str, str], cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "harbour.cli", *args],
-        env=env,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
 
 
 def ok(done: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[str]:

@@ -15,7 +15,6 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -25,6 +24,7 @@ from harbour.audit.services import Actor
 from harbour.cases import services
 from harbour.cases.demo import STORIES
 from harbour.cases.models import Person
+from tests.cli import cli_env, python
 
 # Distinctive values that appear nowhere else: if any shows up in the raw
 # database, an encrypted field leaked.
@@ -96,33 +96,8 @@ print("canaries written")
 """
 
 
-def cli_env(data_dir: Path, database: Path) -> dict[str, str]:
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith("HARBOUR_")
-        and name not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
-    }
-    env.update(
-        {
-            "HARBOUR_DATA_DIR": str(data_dir),
-            "HARBOUR_ENV": "development",
-            "DATABASE_URL": f"sqlite:///{database}",
-        }
-    )
-    return env
-
-
 def run(env: dict[str, str], cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run(
-        [sys.executable, *args],
-        env=env,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    done = python(env, cwd, *args)
     assert done.returncode == 0, f"{args}\nstdout: {done.stdout}\nstderr: {done.stderr}"
     return done
 
@@ -137,7 +112,7 @@ def sqlite_file(tmp_path_factory) -> tuple[bytes, Path]:
     records; returns the raw bytes of the database and its WAL."""
     root = tmp_path_factory.mktemp("at-rest")
     database = root / "x.sqlite3"
-    env = cli_env(root / "data", database)
+    env = cli_env(root / "data", DATABASE_URL=f"sqlite:///{database}")
     run(env, root, "-m", "harbour.cli", "init")
     run(env, root, "-m", "harbour.cli", "migrate", "-v0")
     run(env, root, "-m", "harbour.cli", "demo")

@@ -6,8 +6,6 @@ import datetime
 import io
 import os
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -23,6 +21,7 @@ from harbour.cases import services
 from harbour.cases.models import Person
 from harbour.core.crypto import TOKEN_PREFIX
 from harbour.core.rotation import encrypted_fields
+from tests.cli import cli_env, harbour
 from tests.conftest import open_demo_case
 
 KEY_FILE_NAME = "field-encryption.keys"
@@ -257,34 +256,11 @@ def test_a_failure_half_way_leaves_every_row_readable(key_file, records, monkeyp
     assert plaintexts() == plain_before
 
 
-def _cli_env(data_dir: Path) -> dict[str, str]:
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith("HARBOUR_")
-        and name not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
-    }
-    env.update(HARBOUR_DATA_DIR=str(data_dir), HARBOUR_ENV="development")
-    return env
-
-
-def _harbour(env: dict[str, str], cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "harbour.cli", *args],
-        env=env,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-
-
 def test_harbour_rotate_keys_on_an_installation_keeps_every_case_file_readable(tmp_path):
     data_dir = tmp_path / "data"
-    env = _cli_env(data_dir)
+    env = cli_env(data_dir)
     for step in (["init"], ["migrate", "-v0"], ["demo"]):
-        done = _harbour(env, tmp_path, *step)
+        done = harbour(env, tmp_path, *step)
         assert done.returncode == 0, done.stderr
     key_path = data_dir / "keys" / KEY_FILE_NAME
     (old,) = keys_in(key_path)
@@ -295,21 +271,21 @@ def test_harbour_rotate_keys_on_an_installation_keeps_every_case_file_readable(t
         "print(sorted(c.summary for c in Case.objects.all())); "
         "print(sorted(n.body for n in Note.objects.all()))"
     )
-    before = _harbour(env, tmp_path, "shell", "-c", read_all)
+    before = harbour(env, tmp_path, "shell", "-c", read_all)
     assert before.returncode == 0, before.stderr
 
-    rotated = _harbour(env, tmp_path, "rotate-keys")
+    rotated = harbour(env, tmp_path, "rotate-keys")
     assert rotated.returncode == 0, rotated.stderr
     assert "Old keys removed" in rotated.stdout
     (new,) = keys_in(key_path)
     assert new != old
     assert stat.S_IMODE(key_path.stat().st_mode) == 0o600
 
-    after = _harbour(env, tmp_path, "shell", "-c", read_all)
+    after = harbour(env, tmp_path, "shell", "-c", read_all)
     assert after.returncode == 0, after.stderr
     assert after.stdout == before.stdout
     assert "(fictional)" in after.stdout
-    verified = _harbour(env, tmp_path, "audit", "verify")
+    verified = harbour(env, tmp_path, "audit", "verify")
     assert verified.returncode == 0, verified.stderr
     assert "intact" in verified.stdout
 
