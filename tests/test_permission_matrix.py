@@ -38,6 +38,8 @@ from harbour.api.models import ApiToken
 from harbour.api.services import issue_token
 from harbour.audit.services import Actor
 from harbour.cases.models import Case, Note
+from harbour.screening.models import Assessment
+from harbour.screening.services import start_assessment
 from harbour.urls import urlpatterns as harbour_urlpatterns
 from tests.conftest import sign_in
 
@@ -122,6 +124,12 @@ READ_ONLY_WRONG_METHOD = WRONG_METHOD
 READ_ONLY_FILE_WRONG_METHOD = WRONG_METHOD
 
 CASE_FIELDS = {"status": "intake", "province": "ON", "sector": "unknown", "opened_on": "2026-03-02"}
+START = {"interview_language": "en", "under_18": "no", "came_to_canada_from_abroad": "yes"}
+FACTS = {"under_18": "no", "came_to_canada_from_abroad": "unknown"}
+NEXT = {"action": "next"}  # a step with nothing answered: skipped, on to the next one
+ASSESSMENT = "/cases/{case_id}/screening/{assessment_id}/"
+TO_READING = Redirect(ASSESSMENT)
+TO_STEP_2 = Redirect(ASSESSMENT + "step/2/")
 
 POLICY: dict[str, list[Check]] = {
     # --- Signing in and out: open to everyone, by design ---
@@ -220,6 +228,50 @@ POLICY: dict[str, list[Check]] = {
         Check("POST", THEIRS, THEIR_FILE, CASE_FIELDS),
         Check("PUT", OURS, WRONG_METHOD),
     ],
+    # --- Screening: every assessment is reached through its case ---
+    "screening:assessment_start": [
+        Check("GET", OURS, OUR_FILE),
+        Check("GET", THEIRS, THEIR_FILE),
+        Check("POST", OURS, Row(LOGIN, ANYWHERE, 404, ANYWHERE, ANYWHERE, 403, 403), START),
+        Check("POST", THEIRS, THEIR_FILE, START),
+        Check("PUT", OURS, WRONG_METHOD),
+    ],
+    "screening:assessment_step": [
+        Check("GET", OURS, OUR_FILE),
+        Check("GET", THEIRS, THEIR_FILE),
+        Check("POST", OURS, Row(LOGIN, TO_STEP_2, 404, TO_STEP_2, TO_STEP_2, 403, 403), NEXT),
+        Check("POST", THEIRS, THEIR_FILE, NEXT),
+        Check("PUT", OURS, WRONG_METHOD),
+    ],
+    "screening:assessment_facts": [
+        Check("GET", OURS, OUR_FILE),
+        Check("GET", THEIRS, THEIR_FILE),
+        Check("POST", OURS, Row(LOGIN, TO_READING, 404, TO_READING, TO_READING, 403, 403), FACTS),
+        Check("POST", THEIRS, THEIR_FILE, FACTS),
+        Check("PUT", OURS, WRONG_METHOD),
+    ],
+    "screening:assessment_result": [
+        Check("GET", OURS, OUR_FILE),
+        Check("GET", THEIRS, THEIR_FILE),
+        Check("DELETE", OURS, READ_ONLY_FILE_WRONG_METHOD),
+    ],
+    # Completing twice changes nothing and lands on the reading again.
+    "screening:assessment_complete": [
+        Check("GET", OURS, WRONG_METHOD),
+        Check("GET", THEIRS, WRONG_METHOD),
+        Check("POST", OURS, Row(LOGIN, TO_READING, 404, TO_READING, TO_READING, 403, 403)),
+        Check("POST", THEIRS, THEIR_FILE),
+    ],
+    "screening:assessment_summary": [
+        Check("GET", OURS, OUR_FILE),
+        Check("GET", THEIRS, THEIR_FILE),
+        Check("DELETE", OURS, READ_ONLY_FILE_WRONG_METHOD),
+    ],
+    "screening:assessment_docx": [
+        Check("GET", OURS, OUR_FILE),
+        Check("GET", THEIRS, THEIR_FILE),
+        Check("DELETE", OURS, READ_ONLY_FILE_WRONG_METHOD),
+    ],
     # --- API v1 (bearer tokens only) ---
     "api:api-root": [Check("GET", NONE, all_(404))],
     # The schema is public (no interactive docs page is served); it names
@@ -252,13 +304,33 @@ POLICY: dict[str, list[Check]] = {
         Check("GET", THEIRS, API_THEIR_FILE),
         Check("DELETE", OURS, all_(405)),
     ],
+    "api:evaluate_answers": [
+        Check("POST", NONE, API_WORK, {"answers": {}}),  # reads answers, stores nothing
+        Check("GET", NONE, all_(405)),
+    ],
+    "api:list_assessments": [
+        Check("GET", OURS, API_OUR_FILE),
+        Check("GET", THEIRS, API_THEIR_FILE),
+        Check("PUT", OURS, all_(405)),
+    ],
+    "api:create_assessment": [
+        Check("POST", OURS, API_OUR_FILE_CREATED, {"interview_language": "en"}),
+        Check("POST", THEIRS, API_THEIR_FILE, {"interview_language": "en"}),
+    ],
+    "api:get_assessment": [
+        Check("GET", OURS, API_OUR_FILE),
+        Check("GET", THEIRS, API_THEIR_FILE),
+        Check("DELETE", OURS, all_(405)),
+    ],
     "api:update_person": [
         Check("PATCH", OURS, API_OUR_FILE, {"languages": "Tagalog"}),
         Check("PATCH", THEIRS, API_THEIR_FILE, {"languages": "Tagalog"}),
     ],
 }
 
-OBJECT_IDS = ("case_id", "person_id")
+OBJECT_IDS = ("case_id", "person_id", "assessment_id")
+# Parameters that name no object get one fixed value (the first step of an interview).
+FIXED_PARAMS = {"step": 1}
 
 
 # --- Walking the URL configuration ----------------------------------------------------------
@@ -299,11 +371,25 @@ def uncovered(patterns: list[Pattern]) -> list[str]:
 
 
 class World:
-    def __init__(self, users: dict[str, User], ours: Case, theirs: Case) -> None:
+    def __init__(
+        self,
+        users: dict[str, User],
+        ours: Case,
+        theirs: Case,
+        assessments: tuple[Assessment, Assessment],
+    ) -> None:
         self.users = users
         self.ids = {
-            OURS: {"case_id": str(ours.pk), "person_id": str(ours.person_id)},
-            THEIRS: {"case_id": str(theirs.pk), "person_id": str(theirs.person_id)},
+            OURS: {
+                "case_id": str(ours.pk),
+                "person_id": str(ours.person_id),
+                "assessment_id": str(assessments[0].pk),
+            },
+            THEIRS: {
+                "case_id": str(theirs.pk),
+                "person_id": str(theirs.person_id),
+                "assessment_id": str(assessments[1].pk),
+            },
             NONE: {},
         }
         self.tokens = {
@@ -312,7 +398,10 @@ class World:
 
     def url(self, name: str, whose: str) -> str:
         pattern = next(p for p in url_patterns() if p.name == name)
-        kwargs = {key: self.ids[whose][key] for key in pattern.params if key in OBJECT_IDS}
+        kwargs: dict[str, Any] = {
+            key: self.ids[whose][key] for key in pattern.params if key in OBJECT_IDS
+        }
+        kwargs.update({key: FIXED_PARAMS[key] for key in pattern.params if key in FIXED_PARAMS})
         return reverse(name, kwargs=kwargs)
 
     def fill(self, value: Any, whose: str) -> Any:
@@ -341,7 +430,13 @@ class World:
 
 
 @pytest.fixture
-def world(caseworker, supervisor, analyst, make_user, organisation, case, other_case) -> World:
+def world(
+    caseworker, supervisor, analyst, intruder, make_user, organisation, case, other_case
+) -> World:
+    assessments = (
+        start_assessment(Actor(user=caseworker), case),
+        start_assessment(Actor(user=intruder), other_case),
+    )
     users = {
         "assigned": caseworker,
         "unassigned": make_user("colin", Role.CASEWORKER, organisation),
@@ -350,7 +445,7 @@ def world(caseworker, supervisor, analyst, make_user, organisation, case, other_
         "analyst": analyst,
         "platform_admin": make_user("pat", Role.PLATFORM_ADMIN, organisation),
     }
-    return World(users, case, other_case)
+    return World(users, case, other_case, assessments)
 
 
 def answer(response: HttpResponse, expect: Expect, world: World, whose: str) -> tuple[bool, str]:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("", include("harbour.cases.urls")),
+    path("", include("harbour.screening.urls")),
 ]
 
 handler403 = "harbour.core.views.permission_denied"

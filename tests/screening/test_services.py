@@ -114,3 +114,17 @@ def test_an_analyst_cannot_start_an_assessment(analyst, case):
 def test_an_unavailable_interview_language_is_refused(caseworker, case):
     with pytest.raises(ValueError, match="xx"):
         start_assessment(actor(caseworker), case, interview_language="xx")
+
+
+def test_a_completed_assessment_cannot_be_changed_by_any_interface(caseworker, assessment):
+    from harbour.screening.services import AssessmentCompleted, update_facts
+
+    record_answers(actor(caseworker), assessment, answers(TRAFFICKING))
+    first = complete_assessment(actor(caseworker), assessment)
+    with pytest.raises(AssessmentCompleted):
+        record_answers(actor(caseworker), assessment, [AnswerInput(next(iter(TRAFFICKING)), "no")])
+    with pytest.raises(AssessmentCompleted):
+        update_facts(actor(caseworker), assessment, under_18=True, came_to_canada_from_abroad=None)
+    again = complete_assessment(actor(caseworker), assessment)
+    assert again.code == first.code
+    assert AuditEvent.objects.filter(action="assessment.complete").count() == 1

@@ -30,6 +30,7 @@ from harbour.cases.forms import (
 from harbour.cases.models import Case, CaseStatus, Person
 from harbour.core.decorators import case_staff_required
 from harbour.core.fields import EncryptedTextField
+from harbour.screening.views import assessment_history
 
 DEADLINE_WINDOW_DAYS = 60
 
@@ -194,6 +195,8 @@ def _detail_context(request: HttpRequest, case: Case, note_form: NoteForm) -> di
         "other_cases": access.visible_cases(request.user)
         .filter(person=case.person)
         .exclude(pk=case.pk),
+        # Every screening of the case with its reading, to see how it changed.
+        "assessments": assessment_history(case),
     }
 
 

@@ -57,7 +57,8 @@ def count_not_under(key: str) -> int:
     stragglers = 0
     with connection.cursor() as cursor:
         for model, names in encrypted_fields():
-            columns = [field.column for field in model._meta.concrete_fields if field.attname in names]
+            fields = model._meta.concrete_fields
+            columns = [field.column for field in fields if field.attname in names]
             quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
             table = connection.ops.quote_name(model._meta.db_table)
             cursor.execute(f"SELECT {quoted} FROM {table}")  # noqa: S608 - names from models

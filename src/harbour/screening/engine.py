@@ -1068,6 +1068,12 @@ def _because_memo(
     return text
 
 
+def _met_requirement(label: str, met_by: list[str]) -> str:
+    # "Exploitative conditions of work (Exploitative conditions of work)" says
+    # nothing twice: name the dimensions only where they add to the label.
+    return label if met_by == [label] else f"{label} ({', '.join(met_by)})"
+
+
 def _because(
     code: ReadingCode,
     lists: tuple[ListResult, ...],
@@ -1082,11 +1088,11 @@ def _because(
             if lst.applies and lst.rule_met:
                 titles = {d.dimension_id: d.title for d in lst.dimensions}
                 met_en = "; ".join(
-                    f"{r.label.en} ({', '.join(titles[d].en for d in r.met_by)})"
+                    _met_requirement(r.label.en, [titles[d].en for d in r.met_by])
                     for r in lst.requirements
                 )
                 met_fr = "; ".join(
-                    f"{r.label.fr} ({', '.join(titles[d].fr for d in r.met_by)})"
+                    _met_requirement(r.label.fr, [titles[d].fr for d in r.met_by])
                     for r in lst.requirements
                 )
                 en.append(f"Every requirement of “{lst.title.en}” is met: {met_en}.")

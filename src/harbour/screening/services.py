@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from harbour.audit.services import Actor, record
 from harbour.cases.models import Case
@@ -75,6 +76,14 @@ def start_assessment(
     return assessment
 
 
+def _require_open(actor: Actor, assessment: Assessment) -> None:
+    require_case_role(actor, assessment.case)
+    # A completed assessment is a record of what was known then; what is
+    # learned later goes in a new assessment, so the case shows the change.
+    if assessment.status == AssessmentStatus.COMPLETED:
+        raise AssessmentCompleted(_("A completed assessment cannot be changed; start a new one."))
+
+
 def record_answers(
     actor: Actor, assessment: Assessment, answers: Iterable[AnswerInput]
 ) -> list[str]:
@@ -83,7 +92,7 @@ def record_answers(
     Every id and value is checked against the assessment's catalogue first,
     so a bad entry saves nothing and the error names it.
     """
-    require_case_role(actor, assessment.case)
+    _require_open(actor, assessment)
     answers = list(answers)
     given = {a.indicator_id: a for a in answers if a.value}
     # The engine is the one judge of ids and values.
@@ -142,7 +151,7 @@ def update_facts(
     under_18: bool | None,
     came_to_canada_from_abroad: bool | None,
 ) -> None:
-    require_case_role(actor, assessment.case)
+    _require_open(actor, assessment)
     with transaction.atomic():
         assessment.under_18 = under_18
         assessment.came_to_canada_from_abroad = came_to_canada_from_abroad
@@ -169,8 +178,11 @@ def evaluate_assessment(
 
 
 def complete_assessment(actor: Actor, assessment: Assessment) -> engine.Reading:
+    """Freeze the assessment with its reading. Completing twice keeps the first."""
     require_case_role(actor, assessment.case)
     reading = evaluate_assessment(assessment, with_next_questions=False)
+    if assessment.status == AssessmentStatus.COMPLETED:
+        return reading
     with transaction.atomic():
         assessment.status = AssessmentStatus.COMPLETED
         assessment.reading_code = reading.code.value
@@ -186,6 +198,7 @@ def complete_assessment(actor: Actor, assessment: Assessment) -> engine.Reading:
 
 
 def record_assessment_view(actor: Actor, assessment: Assessment, *, via: str = "web") -> None:
+    require_case_role(actor, assessment.case)
     record(
         actor,
         "assessment.view",
@@ -194,12 +207,29 @@ def record_assessment_view(actor: Actor, assessment: Assessment, *, via: str = "
     )
 
 
+def record_assessment_export(actor: Actor, assessment: Assessment, *, file_format: str) -> None:
+    """A document that leaves Harbour is a read of the case file, and more: audit it."""
+    require_case_role(actor, assessment.case)
+    record(
+        actor,
+        "assessment.export",
+        assessment.case,
+        detail={"assessment": str(assessment.pk), "format": file_format},
+    )
+
+
+class AssessmentCompleted(NotAllowed):
+    """The assessment is completed and read-only."""
+
+
 __all__ = [
     "AnswerInput",
+    "AssessmentCompleted",
     "NotAllowed",
     "complete_assessment",
     "evaluate_assessment",
     "record_answers",
+    "record_assessment_export",
     "record_assessment_view",
     "start_assessment",
     "update_facts",
