@@ -40,7 +40,8 @@ browser-deps: ## Install Debian's Chromium for the browser tests (needs root)
 test: install browser-deps lint ## Everything CI checks: lint, types, tests on SQLite and PostgreSQL, browser tests
 	@bash scripts/test.sh
 
-bench: install ## Benchmarks (100k cases on PostgreSQL); results go to docs/benchmarks.md by hand
+bench: install ## Benchmarks: screening engine, then 100k cases on PostgreSQL (record in docs/benchmarks.md)
+	$(BIN)/python bench/bench_screening.py
 	$(BIN)/python bench/run.py
 
 clean: ## Remove the virtual environment and test artefacts (keeps data/)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 LOGIN_AT = "harbour_login_at"
 SEEN_AT = "harbour_seen_at"
+SEEN_AT_RESOLUTION_SECONDS = 60
 
 
 class SessionTimeoutMiddleware:
@@ -41,8 +42,13 @@ class SessionTimeoutMiddleware:
                 response = redirect(settings.LOGIN_URL)
                 storage.update(response)
                 return response
-            request.session.setdefault(LOGIN_AT, now)
-            request.session[SEEN_AT] = now
+            if LOGIN_AT not in request.session:
+                request.session[LOGIN_AT] = now
+            # Writing the session on every request costs a database write per
+            # page; refreshing "last seen" once a minute costs at most a minute
+            # of idle-timeout precision.
+            if now - request.session.get(SEEN_AT, 0) >= SEEN_AT_RESOLUTION_SECONDS:
+                request.session[SEEN_AT] = now
         return self.get_response(request)
 
 

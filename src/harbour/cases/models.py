@@ -77,6 +77,9 @@ class Person(models.Model):
         ordering = ["pseudonym"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
+        # The dashboard's "permits expiring soon" reads people of one
+        # organisation in expiry order.
+        indexes = [models.Index(fields=["organisation", "permit_expiry"])]
 
     def __str__(self) -> str:
         return self.pseudonym
