@@ -77,42 +77,6 @@ def all_usernames() -> list[tuple[str, str]]:
     return names
 
 
-WORDS = [
-    "Birch",
-    "Cedar",
-    "Maple",
-    "Aspen",
-    "Willow",
-    "Spruce",
-    "Tamarack",
-    "Juniper",
-    "Alder",
-    "Hazel",
-    "Larch",
-    "Rowan",
-    "Sumac",
-    "Linden",
-    "Poplar",
-    "Hemlock",
-    "Heron",
-    "Loon",
-    "Otter",
-    "Wren",
-    "Clover",
-    "Fern",
-    "Sage",
-    "Holly",
-    "Finch",
-    "Lark",
-    "Marten",
-    "Plover",
-    "Teal",
-    "Sparrow",
-]
-GIVEN = ["Ana", "Luis", "Maria", "Jose", "Rosa", "Marlon", "Grace", "Joy", "Ramon", "Liza"]
-FAMILY = ["Ejemplo", "Ficticio", "Demo", "Muestra", "Sample", "Exemple"]
-NATIONALITIES = ["Mexico", "Guatemala", "Jamaica", "Philippines", "Honduras", "India", "Ukraine"]
-LANGUAGES = ["Spanish", "Tagalog", "English", "Punjabi", "Ukrainian", "K'iche' (interpreter)"]
 # Real Canadian area codes; the 555-0100..0199 block is reserved for fiction.
 AREA_CODES = [
     "204",
@@ -265,6 +229,10 @@ def seed(count: int) -> None:
     from django.db import connection, transaction
 
     from harbour.audit.services import Actor, record
+
+    # The demo's fictional names serve here too (30 pseudonym words).
+    from harbour.cases.demo import FAMILY, GIVEN, LANGUAGES, NATIONALITIES
+    from harbour.cases.demo import PSEUDONYMS as WORDS
     from harbour.cases.models import (
         Case,
         CaseStatus,
