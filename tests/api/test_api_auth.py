@@ -252,3 +252,30 @@ def test_the_api_token_command_refuses_unknown_or_inactive_users(caseworker, int
     with pytest.raises(CommandError):
         call_command("api_token", "intruder", "--days", "-1", stdout=io.StringIO())
     assert not ApiToken.objects.exists()
+
+
+def test_a_revoked_token_stops_working_at_once_and_the_revocation_is_audited(
+    token_for, caseworker, intruder
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    token = token_for(caseworker)
+    theirs = token_for(intruder)
+    assert ApiClient(token).get("/api/v1/cases").status_code == 200
+    listed = StringIO()
+    call_command("api_token", caseworker.username, list=True, stdout=listed)
+    assert listed.getvalue().startswith("test\texpires ")
+    call_command("api_token", caseworker.username, revoke="test", stdout=StringIO())
+    assert ApiClient(token).get("/api/v1/cases").status_code == 401
+    assert ApiClient(theirs).get("/api/v1/cases").status_code == 200
+    assert AuditEvent.objects.filter(action="api_token.revoke").count() == 1
+
+
+def test_revoking_a_token_name_the_user_does_not_have_is_an_error(caseworker, intruder):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="no token named"):
+        call_command("api_token", caseworker.username, revoke="nothing")

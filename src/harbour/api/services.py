@@ -22,6 +22,16 @@ def issue_token(actor: Actor, user: User, name: str, *, days: int | None = 90) -
     return raw
 
 
+def revoke_tokens(actor: Actor, user: User, name: str) -> int:
+    """Withdraw the user's tokens of that name at once; returns how many."""
+    with transaction.atomic():
+        tokens = list(ApiToken.objects.filter(user=user, name=name))
+        for token in tokens:
+            record(actor, "api_token.revoke", token)
+        ApiToken.objects.filter(pk__in=[t.pk for t in tokens]).delete()
+    return len(tokens)
+
+
 def user_for_token(raw: str) -> User | None:
     token = (
         ApiToken.objects.select_related("user", "user__membership")
