@@ -8,6 +8,7 @@ import os
 from collections.abc import Callable
 from typing import Any
 
+import hypothesis
 import pytest
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -20,6 +21,13 @@ from harbour.cases import services
 from harbour.cases.models import Case
 
 PASSWORD = "correct-horse-battery-staple-42"
+
+# Under CI the property and fuzz tests replay the same examples every run, so
+# a red build always means a change broke something; local runs keep exploring
+# new examples (and keep any failure they find in .hypothesis/ to replay).
+hypothesis.settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI") == "true":
+    hypothesis.settings.load_profile("ci")
 
 
 @pytest.fixture
