@@ -8,7 +8,7 @@ export HARBOUR_DATA_DIR ?= $(CURDIR)/data
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint typecheck test-sqlite test-postgres browser-deps messages bench clean
+.PHONY: help install run test lint system-packages messages bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -34,10 +34,10 @@ messages: install ## Rebuild the French translation catalogue after changing str
 	cd src/harbour && ../../$(BIN)/django-admin makemessages -l fr --no-obsolete --no-location
 	cd src/harbour && ../../$(BIN)/django-admin compilemessages
 
-browser-deps: ## Install Debian's Chromium for the browser tests (needs root)
-	@bash scripts/ensure-chromium.sh
+system-packages: ## Install Debian's chromium and gettext for the tests (needs root)
+	@bash scripts/ensure-system-packages.sh
 
-test: install browser-deps lint ## Everything CI checks: lint, types, tests on SQLite and PostgreSQL, browser tests
+test: install system-packages lint ## Everything CI checks: lint, types, tests on SQLite and PostgreSQL, browser tests
 	@bash scripts/test.sh
 
 bench: install ## Benchmarks: screening engine, then 100k cases on PostgreSQL (record in docs/benchmarks.md)
