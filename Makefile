@@ -40,8 +40,9 @@ system-packages: ## Install Debian's chromium and gettext for the tests (needs r
 test: install system-packages lint ## Everything CI checks: lint, types, tests on SQLite and PostgreSQL, browser tests
 	@bash scripts/test.sh
 
-bench: install ## Benchmarks: screening engine, then 100k cases on PostgreSQL (record in docs/benchmarks.md)
+bench: install ## Benchmarks: screening and pathways engines, then 100k cases on PostgreSQL (record in docs/benchmarks.md)
 	$(BIN)/python bench/bench_screening.py
+	$(BIN)/python bench/bench_pathways.py
 	$(BIN)/python bench/run.py
 
 clean: ## Remove the virtual environment and test artefacts (keeps data/)

@@ -3,6 +3,7 @@
 harbour serve | demo | migrate | createadmin | rotate-keys | audit verify | check
 harbour init            create the data folder and its keys
 harbour screen FILE     evaluate screening answers, print the reading as JSON
+harbour pathways FILE   evaluate protection pathways on a person's facts, print JSON
 harbour <any django command>
 """
 
@@ -29,6 +30,11 @@ def main(argv: list[str] | None = None) -> None:
         from harbour.screening.cli import run
 
         sys.exit(run(args[1:]))
+    if command == "pathways":
+        # Like screen: a pure engine over knowledge files, no Django.
+        from harbour.pathways.cli import run as run_pathways
+
+        sys.exit(run_pathways(args[1:]))
     if command in ("init", "serve") and not production:
         from harbour.core.keyfiles import ensure_key_files
 

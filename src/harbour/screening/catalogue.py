@@ -18,7 +18,6 @@ Everything here may do I/O; the engine never does.
 
 from __future__ import annotations
 
-import datetime
 import functools
 import re
 from collections.abc import Iterable
@@ -26,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from harbour.knowledge.loader import (
     KNOWLEDGE_ROOT,
@@ -37,6 +36,15 @@ from harbour.knowledge.loader import (
     load_yaml_strict,
     parse_model,
 )
+from harbour.knowledge.models import (
+    SLUG_PATTERN,
+    IsoDate,
+    NonEmpty,
+    Slug,
+    Strict,
+    Text,
+    Verifiable,
+)
 
 CatalogueError = KnowledgeError
 
@@ -44,8 +52,7 @@ INDICATORS_DIR = KNOWLEDGE_ROOT / "indicators"
 LEGAL_DIR = KNOWLEDGE_ROOT / "legal"
 
 _VERSION = re.compile(r"^[a-z0-9][a-z0-9-]*\.v([1-9][0-9]*)$")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_SLUG = r"^[a-z][a-z0-9_]*$"
+_SLUG = SLUG_PATTERN
 
 Grade = Literal["strong", "medium", "weak"]
 GRADES: tuple[Grade, ...] = ("strong", "medium", "weak")
@@ -60,44 +67,9 @@ READING_CODES = (
 )
 
 
-def _iso_date(value: Any) -> datetime.date:
-    """Dates are written `YYYY-MM-DD` and must exist; nothing else is accepted."""
-    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
-        return value
-    if not isinstance(value, str) or not _ISO_DATE.match(value):
-        raise ValueError(f"must be a date written YYYY-MM-DD, not {value!r}")
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError as error:
-        raise ValueError(f"{value!r} is not a real date ({error})") from error
-
-
-IsoDate = Annotated[datetime.date, BeforeValidator(_iso_date)]
 VersionId = Annotated[str, Field(pattern=_VERSION.pattern)]
-Slug = Annotated[str, Field(pattern=_SLUG)]
-NonEmpty = Annotated[str, Field(min_length=1)]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-
-class Text(_Strict):
-    """A text in English and French; both are required and non-empty."""
-
-    en: NonEmpty
-    fr: NonEmpty
-
-
-class _Verifiable(_Strict):
-    verified: bool
-    verification_note: str | None = None
-
-    @model_validator(mode="after")
-    def _unverified_needs_a_note(self) -> _Verifiable:
-        if not self.verified and not (self.verification_note or "").strip():
-            raise ValueError("verified is false, so verification_note must say what to check")
-        return self
+_Strict = Strict
+_Verifiable = Verifiable
 
 
 class Source(_Strict):

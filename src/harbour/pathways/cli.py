@@ -1,0 +1,108 @@
+"""`harbour pathways facts.json [--as-of DATE]`: the pathways engine from the command line.
+
+Runs without Django, a database or keys: it reads the facts, evaluates every
+pathway and prints the results as JSON. Bad input exits with status 2 and a
+message that names the field.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from harbour.knowledge.loader import KnowledgeError
+from harbour.pathways import engine
+from harbour.pathways.rules import FACT_SPECS, load_pathways
+
+USAGE_ERROR = 2
+EXAMPLE = """facts.json:
+  {
+    "as_of": "2025-03-01",                      (optional: today by default)
+    "facts": {"in_canada": true, "status": "out_of_status",
+              "status_lost_on": "2025-01-10", "province": "ON", ...}
+  }
+A bare object of facts is accepted too. Every fact is optional (null = unknown).
+Use "-" to read standard input. Fact names and values: harbour pathways --list-facts"""
+
+
+class InputProblem(Exception):
+    pass
+
+
+def _read(source: str) -> Any:
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    except OSError as error:
+        raise InputProblem(f"cannot read {source}: {error.strerror}") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputProblem(
+            f"{source} is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
+        ) from None
+
+
+def _date(value: Any, field: str) -> datetime.date:
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise InputProblem(f"{field} must be a date written YYYY-MM-DD, not {value!r}")
+
+
+def parse_input(data: Any, source: str) -> tuple[engine.Facts, datetime.date | None]:
+    if not isinstance(data, dict):
+        raise InputProblem(f"{source}: the top level must be an object")
+    if "facts" in data:
+        extra = sorted(set(data) - {"facts", "as_of"})
+        if extra:
+            raise InputProblem(f"{source}: unknown key(s) {', '.join(extra)}")
+        raw = data["facts"]
+        as_of = _date(data["as_of"], "as_of") if data.get("as_of") is not None else None
+    else:
+        raw, as_of = data, None
+    if not isinstance(raw, dict):
+        raise InputProblem(f'{source}: "facts" must be an object')
+    try:
+        return engine.Facts.from_mapping(raw), as_of
+    except engine.FactsError as error:
+        raise InputProblem(f"{source}: {error}") from None
+
+
+def run(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="harbour pathways",
+        description="Evaluate every protection and recourse pathway on a person's facts.",
+        epilog=EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("facts", nargs="?", help="a JSON file of facts, or - for stdin")
+    parser.add_argument("--as-of", help="evaluate as of this day (YYYY-MM-DD)")
+    parser.add_argument("--list-facts", action="store_true", help="print fact names and values")
+    options = parser.parse_args(argv)
+    try:
+        if options.list_facts:
+            for name, (kind, allowed) in FACT_SPECS.items():
+                print(f"{name}: {' | '.join(allowed) if allowed else kind}")
+            return 0
+        if not options.facts:
+            parser.print_usage(sys.stderr)
+            print("harbour pathways: give a JSON file of facts, or -", file=sys.stderr)
+            return USAGE_ERROR
+        facts, file_as_of = parse_input(_read(options.facts), options.facts)
+        if options.as_of is not None:
+            as_of = _date(options.as_of, "--as-of")
+        else:
+            as_of = file_as_of or datetime.date.today()
+        result = engine.evaluate(load_pathways(), facts, as_of)
+    except (InputProblem, engine.FactsError, KnowledgeError) as problem:
+        print(f"harbour pathways: {problem}", file=sys.stderr)
+        return USAGE_ERROR
+    json.dump(result.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
+    print()
+    return 0

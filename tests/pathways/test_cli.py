@@ -1,0 +1,122 @@
+"""`harbour pathways facts.json [--as-of DATE]`: JSON out, exit 2 on bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+HARBOUR = [sys.executable, "-m", "harbour.cli", "pathways"]
+
+LOST_STATUS = {
+    "in_canada": True,
+    "status": "out_of_status",
+    "permit_type": "visitor",
+    "status_lost_reason": "length_of_stay",
+    "status_lost_on": "2025-01-10",
+    "meets_initial_requirements": True,
+}
+
+
+def pathways(
+    tmp_path: Path, payload: object | str, *extra: str
+) -> subprocess.CompletedProcess[str]:
+    path = tmp_path / "facts.json"
+    path.write_text(payload if isinstance(payload, str) else json.dumps(payload), "utf-8")
+    # No HARBOUR_* keys, no database: the command must not need them.
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    return subprocess.run(
+        [*HARBOUR, str(path), *extra],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+        check=False,
+    )
+
+
+def by_id(output: str) -> dict[str, dict]:
+    return {p["id"]: p for p in json.loads(output)["pathways"]}
+
+
+def test_it_prints_every_pathway_as_json_with_computed_deadlines(tmp_path):
+    done = pathways(tmp_path, {"as_of": "2025-04-10", "facts": LOST_STATUS})
+    assert done.returncode == 0, done.stderr
+    restoration = by_id(done.stdout)["restoration_of_status"]
+    assert restoration["status"] == "likely_eligible"
+    assert restoration["dates"][0]["date"] == "2025-04-10"
+    assert restoration["explanation"]["fr"]
+
+
+def test_the_as_of_option_overrides_the_file(tmp_path):
+    done = pathways(
+        tmp_path, {"as_of": "2025-04-10", "facts": LOST_STATUS}, "--as-of", "2025-04-11"
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["as_of"] == "2025-04-11"
+    assert by_id(done.stdout)["restoration_of_status"]["status"] == "not_eligible"
+
+
+def test_a_bare_object_of_facts_is_accepted(tmp_path):
+    done = pathways(tmp_path, LOST_STATUS, "--as-of", "2025-02-01")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["ask_next"]
+
+
+def test_an_unknown_fact_is_named_and_exits_2(tmp_path):
+    done = pathways(tmp_path, {"facts": {"citizenship": "MX"}})
+    assert done.returncode == 2
+    assert "citizenship" in done.stderr and done.stdout == ""
+
+
+def test_a_bad_value_is_named_and_exits_2(tmp_path):
+    done = pathways(tmp_path, {"facts": {"status_lost_on": "10/01/2025"}})
+    assert done.returncode == 2
+    assert "status_lost_on" in done.stderr
+
+
+def test_a_bad_as_of_is_named_and_exits_2(tmp_path):
+    done = pathways(tmp_path, {"facts": {}}, "--as-of", "tomorrow")
+    assert done.returncode == 2
+    assert "--as-of" in done.stderr
+
+
+def test_an_unknown_top_level_key_is_named_and_exits_2(tmp_path):
+    done = pathways(tmp_path, {"facts": {}, "answers": {}})
+    assert done.returncode == 2
+    assert "answers" in done.stderr
+
+
+def test_invalid_json_exits_2_with_the_position(tmp_path):
+    done = pathways(tmp_path, "{not json")
+    assert done.returncode == 2
+    assert "not valid JSON" in done.stderr and "line 1" in done.stderr
+
+
+def test_a_missing_file_exits_2(tmp_path):
+    done = subprocess.run(
+        [*HARBOUR, str(tmp_path / "absent.json")],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "cannot read" in done.stderr
+
+
+def test_list_facts_prints_every_fact_name_and_its_values(tmp_path):
+    done = subprocess.run(
+        [*HARBOUR, "--list-facts"],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0
+    assert "province: AB | BC" in done.stdout
+    assert "status_lost_on: date" in done.stdout
