@@ -11,9 +11,10 @@ import argparse
 import datetime
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
+from harbour.cli_input import InputProblem
+from harbour.cli_input import read_json as _read
 from harbour.knowledge.loader import KnowledgeError
 from harbour.pathways import engine
 from harbour.pathways.rules import FACT_SPECS, load_pathways
@@ -27,23 +28,6 @@ EXAMPLE = """facts.json:
   }
 A bare object of facts is accepted too. Every fact is optional (null = unknown).
 Use "-" to read standard input. Fact names and values: harbour pathways --list-facts"""
-
-
-class InputProblem(Exception):
-    pass
-
-
-def _read(source: str) -> Any:
-    try:
-        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
-    except OSError as error:
-        raise InputProblem(f"cannot read {source}: {error.strerror}") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise InputProblem(
-            f"{source} is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
-        ) from None
 
 
 def _date(value: Any, field: str) -> datetime.date:

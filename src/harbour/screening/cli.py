@@ -10,9 +10,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
+from harbour.cli_input import InputProblem
+from harbour.cli_input import read_json as _read
 from harbour.knowledge.loader import KnowledgeError
 from harbour.screening import engine
 from harbour.screening.catalogue import load_catalogue
@@ -26,23 +27,6 @@ EXAMPLE = """answers.json:
   }
 "answers" may also be a list of {"indicator_id", "value", "evidence", "given_by"}.
 Use "-" to read standard input. Indicator ids: harbour screen --list-indicators"""
-
-
-class InputProblem(Exception):
-    pass
-
-
-def _read(source: str) -> Any:
-    try:
-        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
-    except OSError as error:
-        raise InputProblem(f"cannot read {source}: {error.strerror}") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise InputProblem(
-            f"{source} is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
-        ) from None
 
 
 def _answers(data: Any, source: str) -> list[engine.Answer]:
