@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli import run_engine_command
+
 HARBOUR = [sys.executable, "-m", "harbour.cli", "screen"]
 
 TRAFFICKING = {
@@ -22,19 +24,7 @@ TRAFFICKING = {
 
 
 def screen(tmp_path: Path, payload: object | str, *extra: str) -> subprocess.CompletedProcess[str]:
-    path = tmp_path / "answers.json"
-    path.write_text(payload if isinstance(payload, str) else json.dumps(payload), "utf-8")
-    # No HARBOUR_* keys, no database: the command must not need them.
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
-    return subprocess.run(
-        [*HARBOUR, str(path), *extra],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=60,
-        check=False,
-    )
+    return run_engine_command(tmp_path, "screen", payload, *extra)
 
 
 @pytest.fixture
