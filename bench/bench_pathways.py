@@ -15,16 +15,14 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
-import platform
 import random
-import statistics
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+
+from rounds import machine_line, time_in_rounds  # bench/rounds.py
 
 from harbour.pathways.engine import Facts, evaluate
 from harbour.pathways.rules import FACT_SPECS, load_pathways
@@ -62,29 +60,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--rounds", type=int, default=10)
     args = parser.parse_args(argv)
-    print(
-        f"Python {platform.python_version()} on {platform.machine()}, one process, "
-        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
-    )
+    print(machine_line())
     pathways = load_pathways()
     cases = make_cases(args.people, args.seed)
-    evaluate(pathways, *cases[0])  # warm up outside the timing
-    size = max(1, len(cases) // args.rounds)
-    per_round: list[float] = []
-    started = time.perf_counter()
-    for i in range(0, len(cases), size):
-        chunk = cases[i : i + size]
-        cpu = time.process_time()
-        for facts, as_of in chunk:
-            evaluate(pathways, facts, as_of)
-        per_round.append(len(chunk) / max(time.process_time() - cpu, 1e-9))
-    wall = time.perf_counter() - started
-    best = max(per_round)
-    print(
-        f"evaluate, {len(pathways)} pathways: {len(cases):,} people in {len(per_round)} rounds; "
-        f"best round {best:,.0f}/s, median round {statistics.median(per_round):,.0f}/s "
-        f"(CPU time), overall {len(cases) / wall:,.0f}/s (wall clock)"
-    )
+    result = time_in_rounds(cases, args.rounds, lambda case: evaluate(pathways, *case))
+    print(result.describe(f"{len(pathways)} pathways", len(cases), "people", args.rounds))
+    best = result.best_round_per_second
     verdict = "meets" if best >= TARGET_PER_SECOND else "BELOW"
     print(f"target {TARGET_PER_SECOND:,}/s (best round): {verdict}")
 

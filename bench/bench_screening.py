@@ -16,16 +16,13 @@ wall-clock rate are printed beside it. Target: at least 10,000 assessments per s
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import random
-import statistics
 import sys
-import time
-from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+
+from rounds import Result, machine_line, time_in_rounds  # bench/rounds.py
 
 from harbour.screening.catalogue import load_catalogue
 from harbour.screening.engine import Facts, evaluate, indicator_ids
@@ -52,33 +49,16 @@ def make_answer_sets(ids: tuple[str, ...], count: int, seed: int) -> list[dict[s
     return sets
 
 
-@dataclass
-class Result:
-    total_per_second: float  # every assessment, wall clock
-    best_round_per_second: float  # the fastest round, CPU time of this process
-    median_round_per_second: float
-
-
 def run(sets: list[dict[str, str]], rounds: int, with_next_questions: bool = True) -> Result:
-    """Evaluate every answer set, in `rounds` equal slices timed separately.
-
-    Other processes on a shared machine slow some rounds down; the best round is the
-    closest to what one free core does (as `timeit` reports its best repeat).
-    """
     catalogue = load_catalogue()
     facts = Facts(under_18=False, came_to_canada_from_abroad=True)
-    evaluate(catalogue, sets[0], facts)  # compile the catalogue outside the timing
-    size = max(1, len(sets) // rounds)
-    slices = [sets[i : i + size] for i in range(0, len(sets), size)]
-    per_round: list[float] = []
-    started = time.perf_counter()
-    for chunk in slices:
-        cpu = time.process_time()
-        for answers in chunk:
-            evaluate(catalogue, answers, facts, with_next_questions=with_next_questions)
-        per_round.append(len(chunk) / max(time.process_time() - cpu, 1e-9))
-    wall = time.perf_counter() - started
-    return Result(len(sets) / wall, max(per_round), statistics.median(per_round))
+    return time_in_rounds(
+        sets,
+        rounds,
+        lambda answers: evaluate(
+            catalogue, answers, facts, with_next_questions=with_next_questions
+        ),
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -87,10 +67,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--rounds", type=int, default=10)
     args = parser.parse_args(argv)
-    print(
-        f"Python {platform.python_version()} on {platform.machine()}, one process, "
-        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
-    )
+    print(machine_line())
     catalogue = load_catalogue()
     sets = make_answer_sets(indicator_ids(catalogue), args.assessments, args.seed)
     for label, with_next in (
@@ -98,12 +75,7 @@ def main(argv: list[str] | None = None) -> None:
         ("without next questions", False),
     ):
         result = run(sets, args.rounds, with_next_questions=with_next)
-        print(
-            f"evaluate, {label}: {len(sets):,} assessments in {args.rounds} rounds; "
-            f"best round {result.best_round_per_second:,.0f}/s, median round "
-            f"{result.median_round_per_second:,.0f}/s (CPU time), overall "
-            f"{result.total_per_second:,.0f}/s (wall clock)"
-        )
+        print(result.describe(label, len(sets), "assessments", args.rounds))
         if with_next:
             full = result
     verdict = "meets" if full.best_round_per_second >= TARGET_PER_SECOND else "BELOW"
