@@ -31,7 +31,7 @@ from harbour.cases.forms import (
 )
 from harbour.cases.models import Case, CaseStatus, ExploitationForm, Person
 from harbour.core.decorators import case_staff_required
-from harbour.core.fields import EncryptedTextField
+from harbour.core.fields import encrypted_field_names
 from harbour.screening.views import assessment_history
 
 DEADLINE_WINDOW_DAYS = 60
@@ -69,18 +69,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/dashboard.html", context)
 
 
-def _encrypted_fields(model: Any, prefix: str = "") -> list[str]:
-    return [
-        prefix + field.name
-        for field in model._meta.concrete_fields
-        if isinstance(field, EncryptedTextField)
-    ]
-
-
 # The case list shows pseudonyms and case facts only; its 25 rows need none of
 # the encrypted fields, so they are neither loaded nor decrypted (about 250
 # decryptions a page otherwise).
-_LIST_DEFERRED = [*_encrypted_fields(Case), *_encrypted_fields(Person, "person__")]
+_LIST_DEFERRED = [
+    *encrypted_field_names(Case),
+    *(f"person__{name}" for name in encrypted_field_names(Person)),
+]
 
 
 def _filtered_cases(request: HttpRequest, form: CaseFilterForm) -> QuerySet[Case]:

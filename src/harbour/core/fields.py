@@ -64,3 +64,13 @@ class EncryptedDateField(EncryptedTextField):
         from django import forms
 
         return models.Field.formfield(self, **{"form_class": forms.DateField, **kwargs})
+
+
+def encrypted_field_names(model: Any) -> list[str]:
+    """The model's encrypted columns (attribute names): what rotation rewrites
+    and what lists can leave unloaded."""
+    return [
+        field.attname
+        for field in model._meta.concrete_fields
+        if isinstance(field, EncryptedTextField)
+    ]

@@ -9,7 +9,7 @@ from django.apps import apps
 from django.db import connection, models, transaction
 
 from harbour.core.crypto import TOKEN_PREFIX
-from harbour.core.fields import EncryptedTextField
+from harbour.core.fields import encrypted_field_names
 
 Progress = Callable[[str, int, int], None]
 
@@ -17,9 +17,7 @@ Progress = Callable[[str, int, int], None]
 def encrypted_fields() -> list[tuple[type[models.Model], list[str]]]:
     found = []
     for model in apps.get_models():
-        names = [
-            f.attname for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)
-        ]
+        names = encrypted_field_names(model)
         if names:
             found.append((model, names))
     return found
