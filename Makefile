@@ -6,6 +6,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export HARBOUR_DATA_DIR ?= $(CURDIR)/data
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+# pyspark 4 (harbour link --engine spark, and its test) needs Java 17 or later:
+# use Debian's Java 17 unless JAVA_HOME already names one.
+JAVA17 := $(firstword $(wildcard /usr/lib/jvm/java-17-openjdk-*))
+ifneq ($(JAVA17),)
+export JAVA_HOME ?= $(JAVA17)
+endif
 
 .DEFAULT_GOAL := help
 .PHONY: help install run test lint system-packages messages bench clean
@@ -40,10 +46,13 @@ system-packages: ## Install Debian's chromium and gettext for the tests (needs r
 test: install system-packages lint ## Everything CI checks: lint, types, tests on SQLite and PostgreSQL, browser tests
 	@bash scripts/test.sh
 
-bench: install ## Benchmarks: screening and pathways engines, then 100k cases on PostgreSQL (record in docs/benchmarks.md)
+bench: install ## Benchmarks: screening and pathways engines, linkage (FEBRL4, 10k-1M mentions), then 100k cases on PostgreSQL (record in docs/benchmarks.md)
 	$(BIN)/python bench/bench_screening.py
 	$(BIN)/python bench/bench_pathways.py
+	$(BIN)/python bench/bench_linkage.py
+	$(BIN)/python bench/bench_incremental.py --mentions 100000 --additions 200
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/bench_import.py --rows 50000
 
 clean: ## Remove the virtual environment and test artefacts (keeps data/)
 	rm -rf $(VENV) test-artifacts .pytest_cache .mypy_cache .ruff_cache

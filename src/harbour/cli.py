@@ -4,6 +4,8 @@ harbour serve | demo | migrate | createadmin | rotate-keys | audit verify | chec
 harbour init            create the data folder and its keys
 harbour screen FILE     evaluate screening answers, print the reading as JSON
 harbour pathways FILE   evaluate protection pathways on a person's facts, print JSON
+harbour knowledge check validate every knowledge file, list rules past their review date
+harbour link FILE --out CLUSTERS   link mentions of employers, recruiters, places (CSV)
 harbour <any django command>
 """
 
@@ -13,7 +15,11 @@ import os
 import sys
 from pathlib import Path
 
-ALIASES = {"rotate-keys": "rotate_keys", "api-token": "api_token"}
+ALIASES = {
+    "rotate-keys": "rotate_keys",
+    "api-token": "api_token",
+    "decrypt-export": "decrypt_export",
+}
 
 
 def data_dir() -> Path:
@@ -35,6 +41,16 @@ def main(argv: list[str] | None = None) -> None:
         from harbour.pathways.cli import run as run_pathways
 
         sys.exit(run_pathways(args[1:]))
+    if command == "knowledge":
+        # Validates the knowledge files alone: no Django, database or keys.
+        from harbour.knowledge.check import run as run_knowledge
+
+        sys.exit(run_knowledge(args[1:]))
+    if command == "link":
+        # Entity resolution over a CSV of mentions: Splink, no Django.
+        from harbour.networks.cli import run as run_link
+
+        sys.exit(run_link(args[1:]))
     if command in ("init", "serve") and not production:
         from harbour.core.keyfiles import ensure_key_files
 

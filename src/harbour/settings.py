@@ -77,6 +77,12 @@ INSTALLED_APPS = [
     "harbour.audit",
     "harbour.cases",
     "harbour.screening",
+    "harbour.pathways",
+    "harbour.directory",
+    "harbour.imports",
+    "harbour.networks",
+    "django_tasks",
+    "django_tasks_db",
     "harbour.api",
 ]
 
@@ -133,12 +139,15 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while one writer writes; IMMEDIATE takes the write
     # lock at BEGIN so two writers queue instead of failing half-way.
+    # secure_delete overwrites deleted rows, so shredded cases leave no bytes
+    # behind in free pages of the file (docs/retention.md).
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
         "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+            "PRAGMA secure_delete=ON;"
         ),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -261,3 +270,51 @@ LOGGING = {
 }
 
 PAGE_SIZE = 25
+
+# --- Email (task reminders) and the site's own address ---------------------------
+# Reminder emails carry a count and a sign-in link only (docs/tasks-and-deadlines.md).
+HARBOUR_SITE_URL = env_str("HARBOUR_SITE_URL", "" if PRODUCTION else "http://127.0.0.1:8000")
+DEFAULT_FROM_EMAIL = env_str("HARBOUR_EMAIL_FROM", "Harbour <harbour@localhost>")
+if _raw_email_host := env_str("HARBOUR_EMAIL_HOST", ""):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = _raw_email_host
+    EMAIL_PORT = env_int("HARBOUR_EMAIL_PORT", 587, minimum=1)
+    EMAIL_HOST_USER = env_str("HARBOUR_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = env_str("HARBOUR_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("HARBOUR_EMAIL_USE_TLS", True)
+    EMAIL_TIMEOUT = 30
+elif PRODUCTION:
+    # No mail server named: reminders are not sent (the command says so) rather
+    # than printed into a production log.
+    EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# --- Case documents, exports and retention (docs/documents.md, docs/retention.md) ---
+# Uploaded files are stored encrypted here, under random names.
+DOCUMENT_ROOT = Path(env_str("HARBOUR_DOCUMENT_DIR", str(DATA_DIR / "documents"))).resolve()
+UPLOAD_MAX_MB = env_int("HARBOUR_UPLOAD_MAX_MB", 20, minimum=1)
+# Years a closed case is kept before `harbour shred` removes it; organisations
+# may set their own. Seven outlasts the limitation periods for civil claims
+# and the record-keeping duties funders and regulators commonly impose.
+RETENTION_YEARS = env_int("HARBOUR_RETENTION_YEARS", 7, minimum=1)
+EXPORT_MIN_PASSWORD_LENGTH = env_int("HARBOUR_EXPORT_MIN_PASSWORD_LENGTH", 14, minimum=10)
+# Uploads are kept in memory, never in a temporary file (plaintext on disk).
+FILE_UPLOAD_HANDLERS = ["harbour.cases.uploads.LimitedMemoryUploadHandler"]
+
+# --- Background jobs (django-tasks) -------------------------------------------
+# Long work (spreadsheet imports, full re-linkage) runs as django-tasks tasks in
+# the database backend (django-tasks-db): the job survives a closed browser tab
+# and reports progress. `harbour serve` starts one worker beside the web server;
+# in production run `harbour db_worker` as its own service. The test profile
+# runs tasks at once in the test's process; tests/imports run the real worker.
+TASKS = {
+    "default": {
+        "BACKEND": env_str(
+            "HARBOUR_TASKS_BACKEND",
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if ENVIRONMENT == "test"
+            else "django_tasks_db.DatabaseBackend",
+        ),
+    }
+}

@@ -23,12 +23,27 @@ def encrypted_fields() -> list[tuple[type[models.Model], list[str]]]:
     return found
 
 
+def encrypted_file_models() -> list[type[models.Model]]:
+    """Models whose rows keep an encrypted file outside the database (case
+    documents): they say how to re-encrypt it and whether a key opens it."""
+    return [
+        model
+        for model in apps.get_models()
+        if hasattr(model, "reencrypt_file") and hasattr(model, "file_opens_with")
+    ]
+
+
 def reencrypt_all(progress: Progress | None = None, batch: int = 500) -> int:
     """Read every encrypted value (any configured key decrypts) and write it
     back, which encrypts under the first key. One transaction: a failure
-    leaves every row as it was."""
+    leaves every row as it was. Encrypted files are rewritten one by one,
+    each atomically; any configured key still opens those not yet done."""
     rewritten = 0
     with transaction.atomic():
+        for model in encrypted_file_models():
+            for stored in model._default_manager.order_by("pk").iterator(batch):
+                stored.reencrypt_file()  # type: ignore[attr-defined]
+                rewritten += 1
         for model, names in encrypted_fields():
             label = model._meta.label
             total = model._default_manager.count()
@@ -53,6 +68,10 @@ def count_not_under(key: str) -> int:
     """
     fernet = Fernet(key.encode("ascii"))
     stragglers = 0
+    for model in encrypted_file_models():
+        for stored in model._default_manager.iterator():
+            if not stored.file_opens_with(fernet):  # type: ignore[attr-defined]
+                stragglers += 1
     with connection.cursor() as cursor:
         for model, names in encrypted_fields():
             fields = model._meta.concrete_fields
