@@ -42,6 +42,9 @@ class ApiClient:
     def patch(self, path: str, body: Any) -> Any:
         return self._send("patch", path, body)
 
+    def put(self, path: str, body: Any) -> Any:
+        return self._send("put", path, body)
+
     def _send(self, method: str, path: str, body: Any) -> Any:
         data = body if isinstance(body, str | bytes) else json.dumps(body)
         return getattr(self.client, method)(

@@ -134,9 +134,9 @@ def test_opening_a_case_is_audited_and_assigns_the_opener(api_as, caseworker, ca
 
 
 def test_updating_a_case_is_audited_with_the_changed_field_names(
-    api_as, caseworker, case, intruder
+    api_as, supervisor, case, intruder
 ):
-    response = api_as(caseworker).patch(
+    response = api_as(supervisor).patch(
         f"/api/v1/cases/{case.pk}", {"status": "closed", "summary": "Settled."}
     )
     assert response.status_code == 200, response.content
@@ -145,6 +145,8 @@ def test_updating_a_case_is_audited_with_the_changed_field_names(
     assert body["closed_on"] is not None
     event = AuditEvent.objects.get(action="case.update")
     assert set(event.detail["fields"]) == {"status", "summary", "closed_on"}
+    # A supervisor's closure is on record as requested and approved by them.
+    assert AuditEvent.objects.filter(action="closure.approve", actor=supervisor).exists()
     assert "Settled." not in str(event.detail)
 
 
@@ -154,12 +156,20 @@ def test_an_empty_patch_changes_nothing_and_records_nothing(api_as, caseworker, 
     assert not AuditEvent.objects.filter(action="case.update").exists()
 
 
-def test_a_case_can_be_reopened_by_clearing_closed_on(api_as, caseworker, case, intruder):
-    client = api_as(caseworker)
+def test_a_case_can_be_reopened_by_clearing_closed_on(api_as, supervisor, case, intruder):
+    client = api_as(supervisor)
     client.patch(f"/api/v1/cases/{case.pk}", {"status": "closed", "closed_on": "2026-05-01"})
     response = client.patch(f"/api/v1/cases/{case.pk}", {"status": "active", "closed_on": None})
     assert response.status_code == 200
     assert response.json()["closed_on"] is None
+
+
+def test_a_caseworker_cannot_close_a_case_through_the_api(api_as, caseworker, case, intruder):
+    response = api_as(caseworker).patch(f"/api/v1/cases/{case.pk}", {"status": "closed"})
+    assert response.status_code == 403
+    assert "supervisor approves" in response.json()["detail"]
+    case.refresh_from_db()
+    assert case.status == CaseStatus.INTAKE
 
 
 @pytest.mark.parametrize(
@@ -228,8 +238,8 @@ def test_a_case_cannot_close_before_it_opened(api_as, caseworker, case, intruder
     assert case.closed_on is None
 
 
-def test_a_case_opened_in_the_future_cannot_be_closed_today(api_as, caseworker, case, intruder):
-    client = api_as(caseworker)
+def test_a_case_opened_in_the_future_cannot_be_closed_today(api_as, supervisor, case, intruder):
+    client = api_as(supervisor)
     created = client.post(
         "/api/v1/cases", {"person_id": str(case.person.pk), "opened_on": "2999-01-01"}
     ).json()

@@ -101,3 +101,28 @@ def test_demo_is_refused_in_production(db, settings):
     with pytest.raises(CommandError, match="production"):
         call_command("demo", stdout=io.StringIO())
     assert not Organisation.objects.exists()
+
+
+def test_demo_has_tasks_some_of_them_overdue_and_permit_warnings(demo):
+    import datetime
+
+    from harbour.cases.models import Task, TaskStatus
+
+    open_tasks = Task.objects.filter(status=TaskStatus.OPEN)
+    assert open_tasks.filter(source="").count() >= 10
+    assert open_tasks.filter(source="", due_on__lt=datetime.date.today()).exists()
+    assert open_tasks.filter(source__startswith="permit_expiry:").exists()
+    for task in Task.objects.all():
+        assert task.case.organisation == task.assigned_to.membership.organisation
+
+
+def test_demo_has_needs_with_plan_actions_spread_over_the_stages(demo):
+    from harbour.cases import plan
+    from harbour.cases.models import Need, Task
+
+    assert Need.objects.values("case").distinct().count() >= 5
+    actions = Task.objects.filter(need__isnull=False)
+    assert actions.exists()
+    assert all(task.need.case_id == task.case_id for task in actions)
+    stages = {plan.reading_of(case).stage for case in Case.objects.all()}
+    assert {"intake", "assessment", "planning", "protection", "closed"} <= stages

@@ -259,16 +259,16 @@ def test_update_case_refuses_staff_of_another_organisation_and_changes_nothing(
     assert events("case.update") == []
 
 
-def test_closing_a_case_sets_closed_on(caseworker, case):
-    changed = services.update_case(actor_for(caseworker), case, {"status": "closed"})
+def test_closing_a_case_sets_closed_on(supervisor, case):
+    changed = services.update_case(actor_for(supervisor), case, {"status": "closed"})
     assert changed == ["status", "closed_on"]
     case.refresh_from_db()
     assert case.closed_on == timezone.localdate()
 
 
-def test_closing_a_case_keeps_a_given_closing_date(caseworker, case):
+def test_closing_a_case_keeps_a_given_closing_date(supervisor, case):
     services.update_case(
-        actor_for(caseworker), case, {"status": "closed", "closed_on": datetime.date(2026, 4, 1)}
+        actor_for(supervisor), case, {"status": "closed", "closed_on": datetime.date(2026, 4, 1)}
     )
     case.refresh_from_db()
     assert case.closed_on == datetime.date(2026, 4, 1)

@@ -329,3 +329,27 @@ def test_values_written_under_the_old_key_during_rotation_are_never_lost(
     else:
         assert keys[1:] == [old], "values keep arriving under the old key: it must stay"
         assert "Stop every server" in stderr.getvalue()
+
+
+def test_rotate_keys_reencrypts_case_documents_too(key_file, caseworker, settings, tmp_path):
+    from harbour.cases import documents
+    from harbour.cases.models import Document
+
+    settings.DOCUMENT_ROOT = tmp_path / "documents"
+    path, old = key_file
+    case = open_demo_case(caseworker)
+    content = b"%PDF-1.7\nRosa Example\n%%EOF\n"
+    document = services.upload_document(Actor(user=caseworker), case, content, "slip.pdf")
+    stored = settings.DOCUMENT_ROOT / f"{document.storage_name}.bin"
+    before = stored.read_bytes()
+    assert Fernet(old.encode()).decrypt(before) == content
+
+    call_command("rotate_keys", stdout=io.StringIO())
+
+    (new,) = keys_in(path)
+    after = stored.read_bytes()
+    assert after != before
+    assert Fernet(new.encode()).decrypt(after) == content
+    with pytest.raises(InvalidToken):
+        Fernet(old.encode()).decrypt(after)
+    assert documents.read(Document.objects.get().storage_name) == content

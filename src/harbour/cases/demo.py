@@ -105,6 +105,34 @@ CASE_PLAN = [
 ]
 
 
+# Hand-made tasks on open demo cases, some already overdue (days from today).
+# Permit expiry warnings come by themselves from the permit dates.
+DEMO_TASKS = [
+    ("Book an interpreter for the next meeting (fictional)", -3),
+    ("Ask the clinic about a trafficking-victim TRP (fictional)", 2),
+    ("Gather pay stubs and the work schedule (fictional)", 6),
+    ("Check in by text about housing (fictional)", -1),
+    ("Prepare the employment standards claim (fictional)", 20),
+]
+
+
+# Needs on some open demo cases: (domain, priority, status, action title or
+# None, action due in days). They spread the cases over the stages.
+DEMO_NEEDS: list[list[tuple[str, str, str, str | None, int]]] = [
+    [
+        ("safety", "urgent", "in_progress", "Agree a safety plan with the person (fictional)", 1),
+        ("housing", "high", "identified", "Ask the shelter about a room (fictional)", 4),
+    ],
+    [("income", "normal", "identified", None, 0)],
+    [
+        ("immigration", "high", "in_progress", "Prepare the TRP application (fictional)", 14),
+        ("mental_health", "normal", "identified", "Refer to trauma counselling (fictional)", 10),
+    ],
+    [("language", "low", "identified", "Enrol in English classes (fictional)", 30)],
+    [("employment", "normal", "met", None, 0), ("legal", "high", "identified", None, 0)],
+]
+
+
 class DemoRefused(Exception):
     """Demo accounts share a published password: never in production."""
 
@@ -188,5 +216,33 @@ def load_demo(seed: int = 2019) -> int:
         services.add_note(
             actor, case, "First meeting with an interpreter; safety plan discussed. (Fictional.)"
         )
+        if case_data["status"] != CaseStatus.CLOSED and index % 2 == 0:
+            for domain, priority, need_status, action, action_due in DEMO_NEEDS[
+                (index // 2) % len(DEMO_NEEDS)
+            ]:
+                need = services.identify_need(
+                    actor,
+                    case,
+                    {
+                        "domain": domain,
+                        "priority": priority,
+                        "status": need_status,
+                        "note": "Raised at the first meeting. (Fictional.)",
+                    },
+                )
+                if action:
+                    services.add_plan_action(
+                        actor,
+                        need,
+                        {"title": action, "due_on": today + datetime.timedelta(days=action_due)},
+                    )
+        if case_data["status"] != CaseStatus.CLOSED:
+            title, due_in = DEMO_TASKS[index % len(DEMO_TASKS)]
+            services.add_task(
+                actor,
+                case,
+                {"title": title, "due_on": today + datetime.timedelta(days=due_in)},
+                assigned_to=opener,
+            )
         created += 1
     return created
