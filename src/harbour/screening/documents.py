@@ -225,7 +225,7 @@ def summary_filename(assessment: Assessment, extension: str = "docx") -> str:
 _MUTED = RGBColor(0x4A, 0x56, 0x63)
 
 
-def _facts_table(document: DocxDocument, rows: list[tuple[str, str]]) -> None:
+def facts_table(document: DocxDocument, rows: list[tuple[str, str]]) -> None:
     table = document.add_table(rows=0, cols=2)
     table.style = "Light List"
     for label, value in rows:
@@ -236,27 +236,38 @@ def _facts_table(document: DocxDocument, rows: list[tuple[str, str]]) -> None:
             run.bold = True
 
 
-def _muted(paragraph: Paragraph) -> None:
+def muted(paragraph: Paragraph) -> None:
     for run in paragraph.runs:
         run.font.color.rgb = _MUTED
         run.font.size = Pt(9)
 
 
-def evidence_summary_docx(summary: EvidenceSummary) -> bytes:
-    """An editable .docx of the summary, in the active (staff) language."""
+def new_document(title: str) -> DocxDocument:
+    """A Word document whose metadata names no user: documents travel."""
     document = Document()
     properties = document.core_properties
-    # No user name in the file's metadata: the document may travel.
     properties.author = "Harbour"
     properties.last_modified_by = "Harbour"
-    properties.title = _("Screening evidence summary") + f" {summary.reference}"
+    properties.title = title
     properties.comments = ""
     normal = document.styles["Normal"]
     normal.font.name = "Calibri"
     normal.font.size = Pt(11)
+    return document
+
+
+def docx_bytes(document: DocxDocument) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def evidence_summary_docx(summary: EvidenceSummary) -> bytes:
+    """An editable .docx of the summary, in the active (staff) language."""
+    document = new_document(_("Screening evidence summary") + f" {summary.reference}")
 
     document.add_heading(_("Screening evidence summary"), level=0)
-    _facts_table(
+    facts_table(
         document,
         [
             (_("Case reference"), summary.reference),
@@ -285,7 +296,7 @@ def evidence_summary_docx(summary: EvidenceSummary) -> bytes:
     document.add_paragraph(summary.reading_summary)
     if summary.reading_because:
         document.add_paragraph(summary.reading_because)
-    _muted(document.add_paragraph(_("Answers recorded: %s.") % summary.answer_counts))
+    muted(document.add_paragraph(_("Answers recorded: %s.") % summary.answer_counts))
 
     document.add_heading(_("Indicators found"), level=1)
     if not summary.findings:
@@ -319,8 +330,8 @@ def evidence_summary_docx(summary: EvidenceSummary) -> bytes:
         detail = _("In force from %(date)s.") % {"date": line.valid_from}
         if not line.verified:
             detail += " " + _("Unverified: %(note)s") % {"note": line.verification_note}
-        _muted(document.add_paragraph(detail, style="List Continue"))
-    _muted(document.add_paragraph(summary.interpretation_note))
+        muted(document.add_paragraph(detail, style="List Continue"))
+    muted(document.add_paragraph(summary.interpretation_note))
 
     if summary.notices:
         document.add_heading(_("Notes on this reading"), level=1)
@@ -336,6 +347,4 @@ def evidence_summary_docx(summary: EvidenceSummary) -> bytes:
     )
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return docx_bytes(document)

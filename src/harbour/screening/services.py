@@ -218,6 +218,16 @@ def record_assessment_export(actor: Actor, assessment: Assessment, *, file_forma
     )
 
 
+def latest_completed(case: Case) -> Assessment | None:
+    """The case's most recent completed assessment: what other capabilities (the
+    protection navigator, letters) rely on. One still in progress may change."""
+    return (
+        case.assessments.filter(status=AssessmentStatus.COMPLETED)
+        .order_by("-completed_at", "-created_at")
+        .first()
+    )
+
+
 class AssessmentCompleted(NotAllowed):
     """The assessment is completed and read-only."""
 
@@ -228,6 +238,7 @@ __all__ = [
     "NotAllowed",
     "complete_assessment",
     "evaluate_assessment",
+    "latest_completed",
     "record_answers",
     "record_assessment_export",
     "record_assessment_view",
