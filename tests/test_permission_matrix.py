@@ -19,6 +19,7 @@ test_every_url_pattern_has_a_policy_entry, so a new page cannot ship unreviewed.
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 import uuid
@@ -37,11 +38,20 @@ from harbour.accounts.models import Role, User
 from harbour.api.models import ApiToken
 from harbour.api.services import issue_token
 from harbour.audit.services import Actor
-from harbour.cases.models import Case, Note
+from harbour.cases.models import Case, ClosureRequest, Consent, Note
+from harbour.cases.services import add_task, identify_need, request_closure, upload_document
+from harbour.networks.services import add_mention
 from harbour.screening.models import Assessment
 from harbour.screening.services import start_assessment
 from harbour.urls import urlpatterns as harbour_urlpatterns
 from tests.conftest import sign_in
+from tests.directory.conftest import (
+    incoming_referral,
+    make_service,
+    outgoing_referral,
+    outside_referral,
+)
+from tests.imports.conftest import make_checked_job
 
 # --- Vocabulary of the table ------------------------------------------------------------
 
@@ -122,14 +132,51 @@ API_THEIR_FILE = Row(401, 404, 404, 404, 404, 403, 403)
 # Read-only pages accept only GET and HEAD; the method is checked before the object.
 READ_ONLY_WRONG_METHOD = WRONG_METHOD
 READ_ONLY_FILE_WRONG_METHOD = WRONG_METHOD
+# Directory editors and importers: supervisors and organisation admins.
+EDITORS = Row(LOGIN, 403, 403, 200, 200, 403, 403)
+NOT_THEIR_EDITOR = Row(LOGIN, 403, 403, 403, 403, 403, 403)
+THEIR_IMPORT = Row(LOGIN, 403, 403, 404, 404, 403, 403)
+TO_SERVICE = Redirect("/directory/{service_id}/")
+TO_IMPORT = Redirect("/directory/import/")
+# Supervisors and organisation admins, on a case of their organisation.
+SUPERVISES = Row(LOGIN, 403, 404, 200, 200, 403, 403)
+TO_DOCUMENTS = Redirect("/cases/{case_id}/documents/")
+TO_RETENTION = Redirect("/cases/{case_id}/retention/")
+DECLINE = {"decision": "decline"}
+HOLD = {"action": "set", "reason": "Court order"}
+API_DOCUMENT = {"file_name": "note.txt", "content_base64": "aGVsbG8="}
+ACTIVE = {"active": "1"}
 
 CASE_FIELDS = {"status": "intake", "province": "ON", "sector": "unknown", "opened_on": "2026-03-02"}
+TASK_DUE = datetime.date(2026, 6, 1)
+TASK_FIELDS = {"task-title": "Call", "task-due_on": "2026-06-01", "task-reminder_days": "7"}
+TASK_EDIT = {"title": "Call back", "due_on": "2026-06-02", "reminder_days": "1"}
+COMPLETE = {"action": "complete"}
+API_CONSENT = {"purpose": "research", "method": "spoken"}
+CONSENT = {"consent-purpose": "research", "consent-method": "spoken"}
+NEED = {"need-domain": "safety", "need-priority": "normal"}
+NEED_UPDATE = {"priority": "high", "status": "in_progress", "note": ""}
+ACTION = {"action-title": "Call", "action-due_on": "2026-06-01"}
+API_ACTION = {"title": "Call", "due_on": "2026-06-01"}
 START = {"interview_language": "en", "under_18": "no", "came_to_canada_from_abroad": "yes"}
 FACTS = {"under_18": "no", "came_to_canada_from_abroad": "unknown"}
 NEXT = {"action": "next"}  # a step with nothing answered: skipped, on to the next one
+AS_OF = {"as_of": "2026-11-29"}  # the navigator's day; every fact unknown
 ASSESSMENT = "/cases/{case_id}/screening/{assessment_id}/"
 TO_READING = Redirect(ASSESSMENT)
 TO_STEP_2 = Redirect(ASSESSMENT + "step/2/")
+
+TO_REFERRAL = Redirect("/referrals/{referral_id}/")
+TO_REFERRALS = Redirect("/cases/{case_id}/referrals/")
+CONTACTED = {"status": "contacted"}
+UNKNOWN_RECEIVER = {"to_organisation": 2_147_483_647}
+
+TO_MENTIONS = Redirect("/cases/{case_id}/mentions/")
+TO_ENTITY = Redirect("/entities/{entity_id}/")
+TO_SHARING = Redirect("/networks/sharing/")
+NETWORK_READERS = Row(LOGIN, 403, 403, 200, 200, 200, 403)
+API_NETWORK_READERS = Row(401, 403, 403, 200, 200, 200, 403)
+API_MENTION = {"role": "recruiter", "name": "Bob Smith"}
 
 POLICY: dict[str, list[Check]] = {
     # --- Signing in and out: open to everyone, by design ---
@@ -221,12 +268,151 @@ POLICY: dict[str, list[Check]] = {
         Check("POST", THEIRS, THEIR_FILE),
         Check("PUT", OURS, WRONG_METHOD),
     ],
+    # --- Tasks and deadlines: a task is reached through its case ---
+    "cases:task_add": [
+        Check("POST", OURS, Row(LOGIN, TO_CASE, 404, TO_CASE, TO_CASE, 403, 403), TASK_FIELDS),
+        Check("POST", THEIRS, THEIR_FILE, TASK_FIELDS),
+        Check("GET", OURS, WRONG_METHOD),
+    ],
+    "cases:task_edit": [
+        Check("GET", OURS, OUR_FILE),
+        Check("GET", THEIRS, THEIR_FILE),
+        Check("POST", OURS, Row(LOGIN, TO_CASE, 404, TO_CASE, TO_CASE, 403, 403), TASK_EDIT),
+        Check("POST", THEIRS, THEIR_FILE, TASK_EDIT),
+        Check("PUT", OURS, WRONG_METHOD),
+    ],
+    # Completing twice changes nothing and lands on the case again.
+    "cases:task_status": [
+        Check("POST", OURS, Row(LOGIN, TO_CASE, 404, TO_CASE, TO_CASE, 403, 403), COMPLETE),
+        Check("POST", THEIRS, THEIR_FILE, COMPLETE),
+        Check("GET", OURS, WRONG_METHOD),
+    ],
+    "cases:deadlines": [
+        Check("GET", NONE, CASE_WORK),
+        Check("POST", NONE, WRONG_METHOD),
+    ],
+    # The whole organisation's deadlines: supervisors and organisation admins.
+    "cases:organisation_deadlines": [
+        Check("GET", NONE, Row(LOGIN, 403, 403, 200, 200, 403, 403)),
+        Check("POST", NONE, WRONG_METHOD),
+    ],
+    # A POST that makes an address answers with the page showing it (once).
+    "cases:calendar_settings": [
+        Check("GET", NONE, CASE_WORK),
+        Check("POST", NONE, CASE_WORK, {"action": "create"}),
+        Check("PUT", NONE, WRONG_METHOD),
+    ],
+    # No session: the secret token in the address is the credential; a wrong
+    # one is "not found" for everyone.
+    "cases:calendar_feed": [
+        Check("GET", NONE, all_(404)),
+        Check("POST", NONE, all_(405)),
+    ],
+    # Consent hangs on a person; recording it again while in force is refused
+    # (the form is shown again), withdrawing twice changes nothing.
+    "cases:consent_record": [
+        Check("POST", OURS, Row(LOGIN, TO_PERSON, 404, 400, 400, 403, 403), CONSENT),
+        Check("POST", THEIRS, THEIR_FILE, CONSENT),
+        Check("GET", OURS, WRONG_METHOD),
+    ],
+    "cases:consent_withdraw": [
+        Check("POST", OURS, Row(LOGIN, TO_PERSON, 404, TO_PERSON, TO_PERSON, 403, 403)),
+        Check("POST", THEIRS, THEIR_FILE),
+        Check("GET", OURS, WRONG_METHOD),
+    ],
+    # --- Needs and case plan: a need is reached through its case. The first
+    # visitor adds the safety need; for later ones it is already open (400).
+    "cases:need_add": [
+        Check("POST", OURS, Row(LOGIN, TO_CASE, 404, 400, 400, 403, 403), NEED),
+        Check("POST", THEIRS, THEIR_FILE, NEED),
+        Check("GET", OURS, WRONG_METHOD),
+    ],
+    "cases:need_detail": [
+        Check("GET", OURS, OUR_FILE),
+        Check("GET", THEIRS, THEIR_FILE),
+        Check("POST", OURS, Row(LOGIN, TO_CASE, 404, TO_CASE, TO_CASE, 403, 403), NEED_UPDATE),
+        Check("POST", THEIRS, THEIR_FILE, NEED_UPDATE),
+        Check("PUT", OURS, WRONG_METHOD),
+    ],
+    "cases:need_action_add": [
+        Check("POST", OURS, Row(LOGIN, TO_CASE, 404, TO_CASE, TO_CASE, 403, 403), ACTION),
+        Check("POST", THEIRS, THEIR_FILE, ACTION),
+        Check("GET", OURS, WRONG_METHOD),
+    ],
     "cases:case_new_for_person": [
         Check("GET", OURS, OUR_FILE),
         Check("GET", THEIRS, THEIR_FILE),
         Check("POST", OURS, Row(LOGIN, ANYWHERE, 404, ANYWHERE, ANYWHERE, 403, 403), CASE_FIELDS),
         Check("POST", THEIRS, THEIR_FILE, CASE_FIELDS),
         Check("PUT", OURS, WRONG_METHOD),
+    ],
+    # --- Documents, timeline, closure, supervision, export and retention ---
+    "cases:document_list": [
+        Check("GET", OURS, OUR_FILE),
+        Check("GET", THEIRS, THEIR_FILE),
+        Check("POST", OURS, Row(LOGIN, 400, 404, 400, 400, 403, 403)),  # no file: refused
+        Check("POST", THEIRS, THEIR_FILE),
+        Check("PUT", OURS, WRONG_METHOD),
+    ],
+    "cases:document_download": [
+        Check("GET", OURS, OUR_FILE),
+        Check("GET", THEIRS, THEIR_FILE),
+        Check("DELETE", OURS, WRONG_METHOD),
+    ],
+    # The first deletion removes the document: later visitors find nothing.
+    "cases:document_delete": [
+        Check("POST", OURS, Row(LOGIN, TO_DOCUMENTS, 404, 404, 404, 403, 403)),
+        Check("POST", THEIRS, THEIR_FILE),
+        Check("GET", OURS, WRONG_METHOD),
+    ],
+    "cases:case_timeline": [
+        Check("GET", OURS, OUR_FILE),
+        Check("GET", THEIRS, THEIR_FILE),
+        Check("DELETE", OURS, WRONG_METHOD),
+    ],
+    # A request already waits: asking again is refused with a message, on the case page.
+    "cases:closure_request": [
+        Check("POST", OURS, Row(LOGIN, TO_CASE, 404, TO_CASE, TO_CASE, 403, 403)),
+        Check("POST", THEIRS, THEIR_FILE),
+        Check("GET", OURS, WRONG_METHOD),
+    ],
+    # Supervisors and organisation admins decide; deciding twice lands on the case.
+    "cases:closure_decide": [
+        Check("POST", OURS, Row(LOGIN, 403, 404, TO_CASE, TO_CASE, 403, 403), DECLINE),
+        Check("POST", THEIRS, THEIR_FILE, DECLINE),
+        Check("GET", OURS, WRONG_METHOD),
+    ],
+    "cases:case_assign": [
+        Check("GET", OURS, SUPERVISES),
+        Check("GET", THEIRS, THEIR_FILE),
+        Check("POST", OURS, Row(LOGIN, 403, 404, 400, 400, 403, 403)),  # nobody chosen
+        Check("POST", THEIRS, THEIR_FILE),
+        Check("PUT", OURS, WRONG_METHOD),
+    ],
+    "cases:case_export": [
+        Check("GET", OURS, SUPERVISES),
+        Check("GET", THEIRS, THEIR_FILE),
+        Check("POST", OURS, Row(LOGIN, 403, 404, 400, 400, 403, 403)),  # no password
+        Check("POST", THEIRS, THEIR_FILE),
+        Check("PUT", OURS, WRONG_METHOD),
+    ],
+    "cases:case_retention": [
+        Check("GET", OURS, SUPERVISES),
+        Check("GET", THEIRS, THEIR_FILE),
+        Check("DELETE", OURS, WRONG_METHOD),
+    ],
+    "cases:legal_hold": [
+        Check("POST", OURS, Row(LOGIN, 403, 404, TO_RETENTION, TO_RETENTION, 403, 403), HOLD),
+        Check("POST", THEIRS, THEIR_FILE, HOLD),
+        Check("GET", OURS, WRONG_METHOD),
+    ],
+    "cases:team": [
+        Check("GET", NONE, EDITORS),
+        Check("POST", NONE, WRONG_METHOD),
+    ],
+    "cases:retention_list": [
+        Check("GET", NONE, EDITORS),
+        Check("POST", NONE, WRONG_METHOD),
     ],
     # --- Screening: every assessment is reached through its case ---
     "screening:assessment_start": [
@@ -271,6 +457,223 @@ POLICY: dict[str, list[Check]] = {
         Check("GET", OURS, OUR_FILE),
         Check("GET", THEIRS, THEIR_FILE),
         Check("DELETE", OURS, READ_ONLY_FILE_WRONG_METHOD),
+    ],
+    # --- Protection navigator: standalone, from a case, and the rules ---
+    "pathways:navigator": [
+        Check("GET", NONE, CASE_WORK),
+        Check("POST", NONE, CASE_WORK, {"as_of": "2026-11-29"}),  # evaluated, nothing stored
+        Check("PUT", NONE, WRONG_METHOD),
+    ],
+    # The rules are public law: every signed-in account reads them.
+    "pathways:knowledge": [
+        Check("GET", NONE, ANY_STAFF),
+        Check("POST", NONE, Row(LOGIN, 405, 405, 405, 405, 405, 405)),
+    ],
+    "pathways:case_navigator": [
+        Check("GET", OURS, OUR_FILE),
+        Check("GET", THEIRS, THEIR_FILE),
+        Check("POST", OURS, Row(LOGIN, ANYWHERE, 404, ANYWHERE, ANYWHERE, 403, 403), AS_OF),
+        Check("POST", THEIRS, THEIR_FILE, AS_OF),
+        Check("PUT", OURS, WRONG_METHOD),
+    ],
+    "pathways:case_deadlines": [
+        Check("GET", OURS, WRONG_METHOD),
+        Check("POST", OURS, Row(LOGIN, ANYWHERE, 404, ANYWHERE, ANYWHERE, 403, 403), AS_OF),
+        Check("POST", THEIRS, THEIR_FILE, AS_OF),
+    ],
+    "pathways:case_letter": [
+        Check("GET", OURS, OUR_FILE),
+        Check("GET", THEIRS, THEIR_FILE),
+        Check("DELETE", OURS, READ_ONLY_FILE_WRONG_METHOD),
+    ],
+    # --- Services directory: read by every case role, kept by supervisors and
+    # organisation admins of the organisation that maintains an entry ---
+    "directory:service_list": [
+        Check("GET", NONE, CASE_WORK),
+        Check("DELETE", NONE, READ_ONLY_WRONG_METHOD),
+    ],
+    # Shared organisational data: another organisation's service reads the same.
+    "directory:service_detail": [
+        Check("GET", OURS, CASE_WORK),
+        Check("GET", THEIRS, CASE_WORK),
+        Check("DELETE", OURS, READ_ONLY_WRONG_METHOD),
+    ],
+    "directory:service_new": [
+        Check("GET", NONE, EDITORS),
+        Check("POST", NONE, EDITORS),  # empty form: shown again, nothing saved
+        Check("PUT", NONE, WRONG_METHOD),
+    ],
+    # Readable by all, so another organisation's entry is refused (403), not hidden.
+    "directory:service_edit": [
+        Check("GET", OURS, EDITORS),
+        Check("GET", THEIRS, NOT_THEIR_EDITOR),
+        Check("POST", OURS, EDITORS),
+        Check("POST", THEIRS, NOT_THEIR_EDITOR),
+        Check("PUT", OURS, WRONG_METHOD),
+    ],
+    "directory:service_active": [
+        Check("POST", OURS, Row(LOGIN, 403, 403, TO_SERVICE, TO_SERVICE, 403, 403), ACTIVE),
+        Check("POST", THEIRS, NOT_THEIR_EDITOR, ACTIVE),
+        Check("GET", OURS, WRONG_METHOD),
+    ],
+    "directory:service_import": [
+        Check("GET", NONE, EDITORS),
+        Check("POST", NONE, Row(LOGIN, 403, 403, 400, 400, 403, 403)),  # no file
+        Check("PUT", NONE, WRONG_METHOD),
+    ],
+    "directory:service_import_commit": [
+        Check("POST", NONE, Row(LOGIN, 403, 403, TO_IMPORT, TO_IMPORT, 403, 403)),  # no upload
+        Check("GET", NONE, WRONG_METHOD),
+    ],
+    # --- Spreadsheet imports of people and cases: supervisors and org admins ---
+    "imports:import_new": [
+        Check("GET", NONE, EDITORS),
+        Check("POST", NONE, Row(LOGIN, 403, 403, 400, 400, 403, 403)),  # no file
+        Check("PUT", NONE, WRONG_METHOD),
+    ],
+    "imports:import_mapping": [
+        Check("GET", OURS, EDITORS),
+        Check("GET", THEIRS, THEIR_IMPORT),
+        Check("POST", OURS, EDITORS),  # no pseudonym column chosen: shown again
+        Check("POST", THEIRS, THEIR_IMPORT),
+        Check("PUT", OURS, WRONG_METHOD),
+    ],
+    "imports:import_preview": [
+        Check("GET", OURS, EDITORS),
+        Check("GET", THEIRS, THEIR_IMPORT),
+        Check("DELETE", OURS, WRONG_METHOD),
+    ],
+    # The first start queues the job; the second is refused and lands on the check.
+    "imports:import_commit": [
+        Check("POST", OURS, Row(LOGIN, 403, 403, ANYWHERE, ANYWHERE, 403, 403)),
+        Check("POST", THEIRS, THEIR_IMPORT),
+        Check("GET", OURS, WRONG_METHOD),
+    ],
+    # --- Referrals and transfers ---
+    "directory:inbox": [
+        Check("GET", NONE, CASE_WORK),
+        Check("POST", NONE, WRONG_METHOD),
+    ],
+    "directory:referral_detail": [
+        Check("GET", OURS, CASE_WORK),
+        Check("GET", THEIRS, THEIR_FILE),
+        Check("DELETE", OURS, READ_ONLY_WRONG_METHOD),
+    ],
+    # Accepting twice changes nothing and lands on the referral again.
+    "directory:referral_status": [
+        Check("POST", OURS, Row(LOGIN, *[TO_REFERRAL] * 4, 403, 403), {"action": "accept"}),
+        Check("POST", THEIRS, THEIR_FILE, {"action": "accept"}),
+        Check("GET", OURS, WRONG_METHOD),
+    ],
+    "directory:case_referrals": [
+        Check("GET", OURS, OUR_FILE),
+        Check("GET", THEIRS, THEIR_FILE),
+        Check("DELETE", OURS, READ_ONLY_FILE_WRONG_METHOD),
+    ],
+    # Empty forms: shown again, nothing sent.
+    "directory:referral_create": [
+        Check("POST", OURS, Row(LOGIN, 400, 404, 400, 400, 403, 403)),
+        Check("POST", THEIRS, THEIR_FILE),
+        Check("GET", OURS, WRONG_METHOD),
+    ],
+    "directory:transfer_create": [
+        Check("POST", OURS, Row(LOGIN, 400, 404, 400, 400, 403, 403)),
+        Check("POST", THEIRS, THEIR_FILE),
+        Check("GET", OURS, WRONG_METHOD),
+    ],
+    "directory:outside_create": [
+        Check("POST", OURS, Row(LOGIN, 400, 404, 400, 400, 403, 403)),
+        Check("POST", THEIRS, THEIR_FILE),
+        Check("GET", OURS, WRONG_METHOD),
+    ],
+    "directory:outside_status": [
+        Check(
+            "POST",
+            OURS,
+            Row(LOGIN, TO_REFERRALS, 404, TO_REFERRALS, TO_REFERRALS, 403, 403),
+            CONTACTED,
+        ),
+        Check("POST", THEIRS, THEIR_FILE, CONTACTED),
+        Check("GET", OURS, WRONG_METHOD),
+    ],
+    "imports:import_discard": [
+        Check("POST", OURS, Row(LOGIN, 403, 403, ANYWHERE, ANYWHERE, 403, 403)),
+        Check("POST", THEIRS, THEIR_IMPORT),
+        Check("GET", OURS, WRONG_METHOD),
+    ],
+    "imports:import_progress": [
+        Check("GET", OURS, EDITORS),
+        Check("GET", THEIRS, THEIR_IMPORT),
+        Check("DELETE", OURS, WRONG_METHOD),
+    ],
+    "api:search_directory": [
+        Check("GET", NONE, API_WORK),
+        Check("PUT", NONE, all_(405)),
+    ],
+    "api:get_service": [
+        Check("GET", OURS, API_WORK),
+        Check("GET", THEIRS, API_WORK),
+        Check("DELETE", OURS, all_(405)),
+    ],
+    # --- Networks (docs/networks.md): mentions live on the case; entity pages
+    # for case staff who can open one of its cases; network pages for
+    # supervisors, organisation admins and (as counts) coalition analysts ---
+    "networks:mention_list": [
+        Check("GET", OURS, OUR_FILE),
+        Check("GET", THEIRS, THEIR_FILE),
+        Check("POST", OURS, Row(LOGIN, 400, 404, 400, 400, 403, 403)),  # empty form
+        Check("POST", THEIRS, THEIR_FILE),
+        Check("PUT", OURS, WRONG_METHOD),
+    ],
+    "networks:mention_edit": [
+        Check("GET", OURS, OUR_FILE),
+        Check("GET", THEIRS, THEIR_FILE),
+        Check("POST", OURS, Row(LOGIN, 400, 404, 400, 400, 403, 403)),  # empty form
+        Check("POST", THEIRS, THEIR_FILE),
+        Check("PUT", OURS, WRONG_METHOD),
+    ],
+    # The first removal deletes the mention: later visitors find nothing.
+    "networks:mention_delete": [
+        Check("POST", OURS, Row(LOGIN, TO_MENTIONS, 404, 404, 404, 403, 403)),
+        Check("POST", THEIRS, THEIR_FILE),
+        Check("GET", OURS, WRONG_METHOD),
+    ],
+    # Only supervisors and organisation admins correct linkage.
+    "networks:mention_split": [
+        Check("POST", OURS, Row(LOGIN, 403, 404, TO_MENTIONS, TO_MENTIONS, 403, 403)),
+        Check("POST", THEIRS, THEIR_FILE),
+        Check("GET", OURS, WRONG_METHOD),
+    ],
+    "networks:entity_detail": [
+        Check("GET", OURS, OUR_FILE),
+        Check("GET", THEIRS, THEIR_FILE),
+        Check("DELETE", OURS, WRONG_METHOD),
+    ],
+    # Nothing chosen: back to the entity with a message.
+    "networks:entity_merge": [
+        Check("POST", OURS, Row(LOGIN, 403, 403, TO_ENTITY, TO_ENTITY, 403, 403)),
+        Check("POST", THEIRS, Row(LOGIN, 403, 403, 404, 404, 403, 403)),
+        Check("GET", OURS, Row(LOGIN, 403, 403, 405, 405, 403, 403)),
+    ],
+    "networks:network_list": [
+        Check("GET", NONE, NETWORK_READERS),
+        Check("POST", NONE, Row(LOGIN, 403, 403, 405, 405, 405, 403)),
+    ],
+    # THEIRS is a network of another organisation's cases only: analysts see
+    # its counts, everyone else "not found".
+    "networks:network_detail": [
+        Check("GET", OURS, NETWORK_READERS),
+        Check("GET", THEIRS, Row(LOGIN, 403, 403, 404, 404, 200, 403)),
+        Check("POST", OURS, Row(LOGIN, 403, 403, 405, 405, 405, 403)),
+    ],
+    "networks:linkage_run": [
+        Check("GET", NONE, EDITORS),
+        Check("PUT", NONE, Row(LOGIN, 403, 403, 405, 405, 403, 403)),
+    ],
+    "networks:sharing": [
+        Check("GET", NONE, EDITORS),
+        Check("POST", NONE, Row(LOGIN, 403, 403, TO_SHARING, TO_SHARING, 403, 403)),
+        Check("PUT", NONE, Row(LOGIN, 403, 403, 405, 405, 403, 403)),
     ],
     # --- API v1 (bearer tokens only) ---
     "api:api-root": [Check("GET", NONE, all_(404))],
@@ -322,15 +725,250 @@ POLICY: dict[str, list[Check]] = {
         Check("GET", THEIRS, API_THEIR_FILE),
         Check("DELETE", OURS, all_(405)),
     ],
+    "api:list_case_tasks": [
+        Check("GET", OURS, API_OUR_FILE),
+        Check("GET", THEIRS, API_THEIR_FILE),
+        Check("PUT", OURS, all_(405)),
+    ],
+    "api:create_task": [
+        Check("POST", OURS, API_OUR_FILE_CREATED, {"title": "Call", "due_on": "2026-06-01"}),
+        Check("POST", THEIRS, API_THEIR_FILE, {"title": "Call", "due_on": "2026-06-01"}),
+    ],
+    "api:list_my_tasks": [
+        Check("GET", NONE, API_WORK),
+        Check("PUT", NONE, all_(405)),
+    ],
+    "api:get_task": [
+        Check("GET", OURS, API_OUR_FILE),
+        Check("GET", THEIRS, API_THEIR_FILE),
+        Check("DELETE", OURS, all_(405)),
+    ],
+    "api:update_task": [
+        Check("PATCH", OURS, API_OUR_FILE, {"status": "done"}),
+        Check("PATCH", THEIRS, API_THEIR_FILE, {"status": "done"}),
+    ],
+    "api:list_consents": [
+        Check("GET", OURS, API_OUR_FILE),
+        Check("GET", THEIRS, API_THEIR_FILE),
+        Check("PUT", OURS, all_(405)),
+    ],
+    # The first recording creates it; while it is in force, another is a 409.
+    "api:record_consent": [
+        Check("POST", OURS, Row(401, 201, 404, 409, 409, 403, 403), API_CONSENT),
+        Check("POST", THEIRS, API_THEIR_FILE, API_CONSENT),
+    ],
+    "api:withdraw_consent": [
+        Check("POST", OURS, API_OUR_FILE, {}),
+        Check("POST", THEIRS, API_THEIR_FILE, {}),
+        Check("GET", OURS, all_(405)),
+    ],
     "api:update_person": [
         Check("PATCH", OURS, API_OUR_FILE, {"languages": "Tagalog"}),
         Check("PATCH", THEIRS, API_THEIR_FILE, {"languages": "Tagalog"}),
     ],
+    "api:evaluate_facts": [
+        Check("POST", NONE, API_WORK, {"facts": {}}),  # reads facts, stores nothing
+        Check("GET", NONE, all_(405)),
+    ],
+    "api:case_pathways": [
+        Check("GET", OURS, API_OUR_FILE),
+        Check("GET", THEIRS, API_THEIR_FILE),
+        Check("DELETE", OURS, all_(405)),
+    ],
+    # --- Documents, timeline, closure and assignment through the API ---
+    "api:list_documents": [
+        Check("GET", OURS, API_OUR_FILE),
+        Check("GET", THEIRS, API_THEIR_FILE),
+        Check("PUT", OURS, all_(405)),
+    ],
+    "api:upload_document": [
+        Check("POST", OURS, API_OUR_FILE_CREATED, API_DOCUMENT),
+        Check("POST", THEIRS, API_THEIR_FILE, API_DOCUMENT),
+    ],
+    "api:get_document": [
+        Check("GET", OURS, API_OUR_FILE),
+        Check("GET", THEIRS, API_THEIR_FILE),
+        Check("DELETE", OURS, all_(405)),
+    ],
+    "api:case_timeline": [
+        Check("GET", OURS, API_OUR_FILE),
+        Check("GET", THEIRS, API_THEIR_FILE),
+        Check("PUT", OURS, all_(405)),
+    ],
+    # A request already waits on each case: asking again is a 409.
+    "api:request_closure": [
+        Check("POST", OURS, Row(401, 409, 404, 409, 409, 403, 403), {}),
+        Check("POST", THEIRS, API_THEIR_FILE, {}),
+    ],
+    # The supervisor decides first; the organisation admin then finds it decided.
+    "api:decide_closure": [
+        Check("POST", OURS, Row(401, 403, 404, 200, 409, 403, 403), {"approve": False}),
+        Check("POST", THEIRS, API_THEIR_FILE, {"approve": False}),
+        Check("GET", OURS, all_(405)),
+    ],
+    "api:assign_case": [
+        Check("PUT", OURS, Row(401, 403, 404, 200, 200, 403, 403), {"staff": ["casey"]}),
+        Check("PUT", THEIRS, API_THEIR_FILE, {"staff": ["intruder"]}),
+    ],
+    # Referrals: OURS is a referral sent to our organisation (every case role
+    # here reads and answers it); THEIRS is one between two other organisations.
+    "api:list_case_referrals": [
+        Check("GET", OURS, API_OUR_FILE),
+        Check("GET", THEIRS, API_THEIR_FILE),
+        Check("PUT", OURS, all_(405)),
+    ],
+    # No receiving organisation named: refused as a conflict, after the access checks.
+    "api:create_referral": [
+        Check("POST", OURS, Row(401, 409, 404, 409, 409, 403, 403), {"need": "housing"}),
+        Check("POST", THEIRS, API_THEIR_FILE, {"need": "housing"}),
+    ],
+    "api:create_transfer": [
+        Check("POST", OURS, Row(401, 409, 404, 409, 409, 403, 403), UNKNOWN_RECEIVER),
+        Check("POST", THEIRS, API_THEIR_FILE, UNKNOWN_RECEIVER),
+    ],
+    "api:list_referrals": [
+        Check("GET", NONE, API_WORK),
+        Check("PUT", NONE, all_(405)),
+    ],
+    "api:get_referral": [
+        Check("GET", OURS, API_WORK),
+        Check("GET", THEIRS, API_THEIR_FILE),
+        Check("DELETE", OURS, all_(405)),
+    ],
+    # The first answer is taken; every later one is a conflict.
+    "api:accept_referral": [
+        Check("POST", OURS, Row(401, 200, 409, 409, 409, 403, 403), {}),
+        Check("POST", THEIRS, API_THEIR_FILE, {}),
+    ],
+    "api:decline_referral": [
+        Check("POST", OURS, Row(401, 200, 409, 409, 409, 403, 403), {"reason": "Full."}),
+        Check("POST", THEIRS, API_THEIR_FILE, {"reason": "Full."}),
+    ],
+    "api:complete_referral": [  # not accepted yet
+        Check("POST", OURS, Row(401, 409, 409, 409, 409, 403, 403), {}),
+        Check("POST", THEIRS, API_THEIR_FILE, {}),
+    ],
+    "api:revoke_referral": [  # only the sending side revokes
+        Check("POST", OURS, all_(403)._replace(anonymous=401), {}),
+        Check("POST", THEIRS, API_THEIR_FILE, {}),
+    ],
+    "api:list_outside_referrals": [
+        Check("GET", OURS, API_OUR_FILE),
+        Check("GET", THEIRS, API_THEIR_FILE),
+        Check("PUT", OURS, all_(405)),
+    ],
+    "api:create_outside_referral": [
+        Check("POST", OURS, API_OUR_FILE_CREATED, {"name": "Food bank"}),
+        Check("POST", THEIRS, API_THEIR_FILE, {"name": "Food bank"}),
+    ],
+    "api:update_outside_referral": [
+        Check("PATCH", OURS, API_OUR_FILE, {"status": "contacted"}),
+        Check("PATCH", THEIRS, API_THEIR_FILE, {"status": "contacted"}),
+    ],
+    # --- Needs and case plan through the API ---
+    "api:list_needs": [
+        Check("GET", OURS, API_OUR_FILE),
+        Check("GET", THEIRS, API_THEIR_FILE),
+        Check("PUT", OURS, all_(405)),
+    ],
+    # The first visitor adds the safety need; for later ones it is already open.
+    "api:create_need": [
+        Check("POST", OURS, Row(401, 201, 404, 409, 409, 403, 403), {"domain": "safety"}),
+        Check("POST", THEIRS, API_THEIR_FILE, {"domain": "safety"}),
+    ],
+    "api:update_need": [
+        Check("PATCH", OURS, API_OUR_FILE, {"status": "in_progress"}),
+        Check("PATCH", THEIRS, API_THEIR_FILE, {"status": "in_progress"}),
+    ],
+    "api:create_need_action": [
+        Check("POST", OURS, API_OUR_FILE_CREATED, API_ACTION),
+        Check("POST", THEIRS, API_THEIR_FILE, API_ACTION),
+        Check("GET", OURS, all_(405)),
+    ],
+    "api:case_stage": [
+        Check("GET", OURS, API_OUR_FILE),
+        Check("GET", THEIRS, API_THEIR_FILE),
+        Check("DELETE", OURS, all_(405)),
+    ],
+    # Networks: mentions and entities are case files; networks are read by
+    # supervisors, organisation admins and (as counts) coalition analysts.
+    "api:list_mentions": [
+        Check("GET", OURS, API_OUR_FILE),
+        Check("GET", THEIRS, API_THEIR_FILE),
+        Check("PUT", OURS, all_(405)),
+    ],
+    "api:create_mention": [
+        Check("POST", OURS, API_OUR_FILE_CREATED, API_MENTION),
+        Check("POST", THEIRS, API_THEIR_FILE, API_MENTION),
+    ],
+    "api:get_mention": [
+        Check("GET", OURS, API_OUR_FILE),
+        Check("GET", THEIRS, API_THEIR_FILE),
+        Check("PUT", OURS, all_(405)),
+    ],
+    "api:update_mention": [
+        Check("PATCH", OURS, API_OUR_FILE, {"notes": "Call first."}),
+        Check("PATCH", THEIRS, API_THEIR_FILE, {"notes": "Call first."}),
+    ],
+    # The first removal deletes the mention: later visitors find nothing.
+    "api:delete_mention": [
+        Check("DELETE", OURS, Row(401, 204, 404, 404, 404, 403, 403)),
+        Check("DELETE", THEIRS, API_THEIR_FILE),
+    ],
+    "api:get_entity": [
+        Check("GET", OURS, API_OUR_FILE),
+        Check("GET", THEIRS, API_THEIR_FILE),
+        Check("DELETE", OURS, all_(405)),
+    ],
+    "api:list_networks": [
+        Check("GET", NONE, API_NETWORK_READERS),
+        Check("PUT", NONE, all_(405)),
+    ],
+    "api:list_network_alerts": [
+        Check("GET", NONE, API_NETWORK_READERS),
+        Check("PUT", NONE, all_(405)),
+    ],
+    # THEIRS is a network of another organisation's cases only.
+    "api:get_network": [
+        Check("GET", OURS, API_NETWORK_READERS),
+        Check("GET", THEIRS, Row(401, 403, 403, 404, 404, 200, 403)),
+        Check("DELETE", OURS, all_(405)),
+    ],
+    # The rules are public law: any token reads them.
+    "api:list_rules": [
+        Check("GET", NONE, Row(401, 200, 200, 200, 200, 200, 200)),
+        Check("POST", NONE, all_(405)),
+    ],
+    "api:get_rules": [
+        Check("GET", NONE, Row(401, 200, 200, 200, 200, 200, 200)),
+        Check("DELETE", NONE, all_(405)),
+    ],
 }
 
-OBJECT_IDS = ("case_id", "person_id", "assessment_id")
+OBJECT_IDS = (
+    "case_id",
+    "person_id",
+    "assessment_id",
+    "task_id",
+    "service_id",
+    "job_id",
+    "consent_id",
+    "document_id",
+    "closure_id",
+    "referral_id",
+    "outside_id",
+    "need_id",
+    "mention_id",
+    "entity_id",
+    "network_id",
+)
 # Parameters that name no object get one fixed value (the first step of an interview).
-FIXED_PARAMS = {"step": 1}
+FIXED_PARAMS = {
+    "step": 1,
+    "token": "not-a-real-calendar-token",
+    "letter": "vtip-trp",
+    "pathway_id": "vtip_trp",
+}
 
 
 # --- Walking the URL configuration ----------------------------------------------------------
@@ -445,7 +1083,47 @@ def world(
         "analyst": analyst,
         "platform_admin": make_user("pat", Role.PLATFORM_ADMIN, organisation),
     }
-    return World(users, case, other_case, assessments)
+    world = World(users, case, other_case, assessments)
+    # A task on each case, assigned to someone who can open it.
+    for whose, case_, user in ((OURS, case, caseworker), (THEIRS, other_case, intruder)):
+        task = add_task(
+            Actor(user=user), case_, {"title": "Call", "due_on": TASK_DUE}, assigned_to=user
+        )
+        world.ids[whose]["task_id"] = str(task.pk)
+        need = identify_need(Actor(user=user), case_, {"domain": "housing"})
+        world.ids[whose]["need_id"] = str(need.pk)
+        consent = Consent.objects.create(
+            person=case_.person, purpose="statistics", method="spoken", given_on=TASK_DUE
+        )
+        world.ids[whose]["consent_id"] = str(consent.pk)
+        document = upload_document(Actor(user=user), case_, b"%PDF-1.7\n%%EOF\n", "slip.pdf")
+        world.ids[whose]["document_id"] = str(document.pk)
+        closure = request_closure(Actor(user=user), case_)
+        if closure.status != "pending":  # a supervisor's own request closes at once
+            closure = ClosureRequest.objects.create(case=case_, requested_by=user)
+            Case.objects.filter(pk=case_.pk).update(status="active", closed_on=None)
+        world.ids[whose]["closure_id"] = str(closure.pk)
+    # A directory service and a checked spreadsheet import kept by each organisation.
+    for whose, editor in ((OURS, supervisor), (THEIRS, intruder)):
+        world.ids[whose]["service_id"] = str(make_service(editor).pk)
+        world.ids[whose]["job_id"] = str(make_checked_job(editor).pk)
+    # A referral sent to us (ours to answer); one of theirs to a third organisation.
+    world.ids[OURS]["referral_id"] = str(incoming_referral(organisation).pk)
+    world.ids[THEIRS]["referral_id"] = str(outgoing_referral(other_case).pk)
+    for whose, case_ in ((OURS, case), (THEIRS, other_case)):
+        world.ids[whose]["outside_id"] = str(outside_referral(case_).pk)
+    # A party named on each case, linked (the person consents to linkage).
+    for whose, case_, user in ((OURS, case, caseworker), (THEIRS, other_case, intruder)):
+        Consent.objects.create(
+            person=case_.person, purpose="network_linkage", method="spoken", given_on=TASK_DUE
+        )
+        mention = add_mention(
+            Actor(user=user), case_, {"role": "employer", "name": f"Employer of {whose[:5]}"}
+        )
+        world.ids[whose]["mention_id"] = str(mention.pk)
+        world.ids[whose]["entity_id"] = str(mention.entity_id)
+        world.ids[whose]["network_id"] = str(mention.entity.network_id)
+    return world
 
 
 def answer(response: HttpResponse, expect: Expect, world: World, whose: str) -> tuple[bool, str]:

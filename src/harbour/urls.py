@@ -9,6 +9,10 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("harbour.cases.urls")),
     path("", include("harbour.screening.urls")),
+    path("", include("harbour.directory.urls")),
+    path("", include("harbour.imports.urls")),
+    path("", include("harbour.pathways.urls")),
+    path("", include("harbour.networks.urls")),
 ]
 
 handler403 = "harbour.core.views.permission_denied"

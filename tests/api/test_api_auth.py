@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import io
+import re
 from typing import Any
 
 import pytest
@@ -14,13 +15,20 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from harbour.accounts.models import Role
+from harbour.accounts.models import Organisation, Role
 from harbour.api.models import ApiToken
 from harbour.audit.models import AuditEvent
+from harbour.cases.models import ClosureRequest, Consent, Document, Task
 from harbour.cli import main as harbour_cli
 from harbour.screening.catalogue import load_catalogue
 from harbour.screening.models import Assessment
 from tests.api.conftest import ApiClient, bearer
+from tests.directory.conftest import (
+    incoming_referral,
+    outgoing_referral,
+    outside_referral,
+    shared_service,
+)
 
 ENDPOINTS = [
     ("get", "/api/v1/cases"),
@@ -35,6 +43,65 @@ ENDPOINTS = [
     ("get", "/api/v1/cases/{case}/assessments"),
     ("post", "/api/v1/cases/{case}/assessments"),
     ("get", "/api/v1/assessments/{assessment}"),
+    ("get", "/api/v1/cases/{case}/tasks"),
+    ("post", "/api/v1/cases/{case}/tasks"),
+    ("get", "/api/v1/tasks"),
+    ("get", "/api/v1/tasks/{task}"),
+    ("patch", "/api/v1/tasks/{task}"),
+    ("get", "/api/v1/people/{person}/consents"),
+    ("post", "/api/v1/people/{person}/consents"),
+    ("post", "/api/v1/consents/{consent}/withdraw"),
+    ("post", "/api/v1/pathways/evaluate"),
+    ("get", "/api/v1/cases/{case}/pathways"),
+    ("get", "/api/v1/directory/services"),
+    ("get", "/api/v1/directory/services/{service}"),
+    ("get", "/api/v1/cases/{case}/documents"),
+    ("post", "/api/v1/cases/{case}/documents"),
+    ("get", "/api/v1/documents/{document}"),
+    ("get", "/api/v1/cases/{case}/timeline"),
+    ("post", "/api/v1/cases/{case}/closure-requests"),
+    ("post", "/api/v1/closure-requests/{closure}/decision"),
+    ("put", "/api/v1/cases/{case}/assignment"),
+    ("get", "/api/v1/cases/{case}/referrals"),
+    ("post", "/api/v1/cases/{case}/referrals"),
+    ("post", "/api/v1/cases/{case}/transfers"),
+    ("get", "/api/v1/referrals"),
+    ("get", "/api/v1/referrals/{referral}"),
+    ("post", "/api/v1/referrals/{referral}/accept"),
+    ("post", "/api/v1/referrals/{referral}/decline"),
+    ("post", "/api/v1/referrals/{referral}/complete"),
+    ("post", "/api/v1/referrals/{revocable}/revoke"),
+    ("get", "/api/v1/cases/{case}/outside-referrals"),
+    ("post", "/api/v1/cases/{case}/outside-referrals"),
+    ("patch", "/api/v1/outside-referrals/{outside}"),
+    ("get", "/api/v1/cases/{case}/needs"),
+    ("post", "/api/v1/cases/{case}/needs"),
+    ("patch", "/api/v1/needs/{need}"),
+    ("post", "/api/v1/needs/{need}/actions"),
+    ("get", "/api/v1/cases/{case}/stage"),
+    ("get", "/api/v1/cases/{case}/mentions"),
+    ("post", "/api/v1/cases/{case}/mentions"),
+    ("get", "/api/v1/mentions/{mention}"),
+    ("patch", "/api/v1/mentions/{mention}"),
+    ("delete", "/api/v1/mentions/{mention}"),
+    ("get", "/api/v1/entities/{entity}"),
+]
+# Supervisors and organisation admins only: an assigned caseworker gets 403.
+SUPERVISOR_ONLY = {
+    ("post", "/api/v1/closure-requests/{closure}/decision"),
+    ("put", "/api/v1/cases/{case}/assignment"),
+}
+# Networks (docs/networks.md): supervisors, organisation admins and coalition
+# analysts (counts only); caseworkers and platform admins get 403.
+NETWORK_READERS = [
+    ("get", "/api/v1/networks"),
+    ("get", "/api/v1/networks/alerts"),
+    ("get", "/api/v1/networks/{network}"),
+]
+# Public law, not case files: every token reads the rules, analysts included.
+OPEN_TO_EVERY_TOKEN = [
+    ("get", "/api/v1/pathways/rules"),
+    ("get", "/api/v1/pathways/rules/vtip_trp"),
 ]
 
 
@@ -49,14 +116,164 @@ def assessment_of(case: Any) -> Any:
     )
 
 
+def task_of(case: Any) -> Any:
+    """A task on the case, made directly (setup, not under test)."""
+    return case.tasks.first() or Task.objects.create(
+        case=case, title="Call", due_on=datetime.date(2026, 6, 1)
+    )
+
+
+def consent_of(case: Any) -> Any:
+    """A consent of the case's person, made directly (setup, not under test)."""
+    return case.person.consents.first() or Consent.objects.create(
+        person=case.person,
+        purpose="statistics",
+        method="spoken",
+        given_on=datetime.date(2026, 1, 5),
+    )
+
+
+def document_of(case: Any) -> Any:
+    """A document on the case, stored directly (setup, not under test)."""
+    from harbour.cases import documents
+
+    return case.documents.first() or Document.objects.create(
+        case=case,
+        storage_name=documents.store(b"%PDF-1.7\n%%EOF\n"),
+        original_name="slip.pdf",
+        kind="pdf",
+        size=15,
+    )
+
+
+def closure_of(case: Any) -> Any:
+    """A pending closure request on the case, made directly (setup, not under test)."""
+    return case.closure_requests.filter(status="pending").first() or (
+        ClosureRequest.objects.create(case=case)
+    )
+
+
+def need_of(case: Any) -> Any:
+    """An open housing need on the case, made directly (setup, not under test)."""
+    from harbour.cases.models import Need
+
+    return case.needs.first() or Need.objects.create(
+        case=case, domain="housing", identified_on=datetime.date(2026, 1, 5)
+    )
+
+
+def mention_of(case: Any) -> Any:
+    """A linked party on the case whose person consents to linkage, made
+    directly (setup, not under test)."""
+    from harbour.networks.models import Entity, Mention, Network
+
+    Consent.objects.get_or_create(
+        person=case.person,
+        purpose="network_linkage",
+        defaults={"method": "spoken", "given_on": datetime.date(2026, 1, 5)},
+    )
+    mention = case.mentions.first()
+    if mention is None:
+        mention = Mention.objects.create(
+            case=case, organisation=case.organisation, role="employer", name="Sunrise Farms"
+        )
+        entity = Entity.objects.create(
+            role="employer", key=f"employer:{mention.pk}", network=Network.objects.create()
+        )
+        Mention.objects.filter(pk=mention.pk).update(entity=entity)
+        mention.refresh_from_db()
+    return mention
+
+
 def call(client: ApiClient, method: str, path: str, case: Any) -> Any:
     """Send a request that would succeed for a caseworker assigned to `case`."""
     assessment = assessment_of(case).pk if "{assessment}" in path else None
-    url = path.format(case=case.pk, person=case.person.pk, assessment=assessment)
+    task = task_of(case).pk if "{task}" in path else None
+    service = shared_service().pk if "{service}" in path else None
+    consent = consent_of(case).pk if "{consent}" in path else None
+    document = document_of(case).pk if "{document}" in path else None
+    closure = closure_of(case).pk if "{closure}" in path else None
+    # Referrals (made directly): one sent to the case's organisation, in the
+    # state the step needs, and one sent from the case, to revoke.
+    referral_status = "accepted" if path.endswith("/complete") else "pending"
+    referral = (
+        incoming_referral(case.organisation, status=referral_status).pk
+        if "{referral}" in path
+        else None
+    )
+    revocable = outgoing_referral(case).pk if "{revocable}" in path else None
+    outside = outside_referral(case).pk if "{outside}" in path else None
+    need = need_of(case).pk if "{need}" in path else None
+    mention = (
+        mention_of(case)
+        if {"{mention}", "{entity}", "{network}"} & set(re.findall(r"\{\w+\}", path))
+        else None
+    )
+    url = path.format(
+        mention=mention.pk if mention else None,
+        entity=mention.entity_id if mention else None,
+        network=mention.entity.network_id if mention else None,
+        referral=referral,
+        revocable=revocable,
+        outside=outside,
+        need=need,
+        document=document,
+        closure=closure,
+        case=case.pk,
+        person=case.person.pk,
+        assessment=assessment,
+        task=task,
+        service=service,
+        consent=consent,
+    )
     if method == "get":
         return client.get(url)
+    if method == "delete":
+        return client.client.delete(url, headers=client.headers)
+    if url.endswith("/mentions"):
+        return client.post(url, {"role": "recruiter", "name": "Bob Smith"})
+    if "/mentions/" in url:
+        return client.patch(url, {"phones": ["905-555-0177"]})
+    if url.endswith(("/referrals", "/transfers")):
+        Consent.objects.get_or_create(
+            person=case.person,
+            purpose="referral_sharing",
+            defaults={"method": "spoken", "given_on": datetime.date(2026, 1, 5)},
+        )
+        to = Organisation.objects.get_or_create(name="Riverside Shelter", province="ON")[0]
+        return client.post(url, {"to_organisation": to.pk, "need": "housing"})
+    if url.endswith("/needs"):
+        return client.post(url, {"domain": "safety"})
+    if url.endswith("/actions"):
+        return client.post(url, {"title": "Call", "due_on": "2026-06-01"})
+    if "/needs/" in url:
+        return client.patch(url, {"status": "in_progress"})
+    if url.endswith("/decline"):
+        return client.post(url, {"reason": "No room this month."})
+    if url.endswith(("/accept", "/complete", "/revoke")):
+        return client.post(url, {})
+    if url.endswith("/outside-referrals"):
+        return client.post(url, {"name": "Lakeside food bank"})
+    if "/outside-referrals/" in url:
+        return client.patch(url, {"status": "contacted"})
+    if url.endswith("/documents"):
+        return client.post(url, {"file_name": "a.txt", "content_base64": "aGVsbG8="})
+    if url.endswith(("/closure-requests", "/decision")):
+        return client.post(url, {"approve": False} if url.endswith("/decision") else {})
+    if url.endswith("/assignment"):
+        return client.put(url, {"staff": [case.assigned_to.first().username]})
+    if url.endswith("/pathways/evaluate"):
+        return client.post(url, {"facts": {}})
     if url.endswith(("/evaluate", "/assessments")):
         return client.post(url, {"answers": {}})
+    if url.endswith("/consents"):
+        return client.post(url, {"purpose": "research", "method": "spoken"})
+    if url.endswith("/withdraw"):
+        return client.post(url, {})
+    if url.endswith("/tasks") and method == "post":
+        return client.post(url, {"title": "Call", "due_on": "2026-06-01"})
+    if "/tasks/" in url:
+        return client.patch(url, {"status": "done"})
     if url.endswith("/cases") and method == "post":
         return client.post(url, {"person_id": str(case.person.pk)})
     if url.endswith("/people") and method == "post":
@@ -81,9 +298,14 @@ def test_every_endpoint_answers_401_to_an_invalid_token(method, path, case, intr
 
 
 @pytest.mark.parametrize(("method", "path"), ENDPOINTS)
-def test_every_endpoint_works_for_the_assigned_caseworker(method, path, api_as, caseworker, case):
+def test_every_endpoint_works_for_the_assigned_caseworker(
+    method, path, api_as, caseworker, supervisor, case
+):
     response = call(api_as(caseworker), method, path, case)
-    assert response.status_code in (200, 201), response.content
+    if (method, path) in SUPERVISOR_ONLY:
+        assert response.status_code == 403, response.content
+        response = call(api_as(supervisor), method, path, case)
+    assert response.status_code in (200, 201, 204), response.content
 
 
 @pytest.mark.parametrize(("method", "path"), ENDPOINTS)
@@ -103,6 +325,30 @@ def test_a_platform_admin_gets_403_on_every_endpoint(
 ):
     admin = make_user("platform", Role.PLATFORM_ADMIN, organisation)
     assert call(api_as(admin), method, path, case).status_code == 403
+
+
+@pytest.mark.parametrize(("method", "path"), NETWORK_READERS)
+def test_network_endpoints_answer_supervisors_and_analysts_and_refuse_the_rest(
+    method, path, api_as, caseworker, supervisor, analyst, make_user, organisation, case
+):
+    assert call(ApiClient(None), method, path, case).status_code == 401
+    for user in (supervisor, analyst):
+        assert call(api_as(user), method, path, case).status_code == 200
+    admin = make_user("platform", Role.PLATFORM_ADMIN, organisation)
+    for user in (caseworker, admin):
+        response = call(api_as(user), method, path, case)
+        assert response.status_code == 403
+        assert b"Sunrise" not in response.content
+
+
+@pytest.mark.parametrize(("method", "path"), OPEN_TO_EVERY_TOKEN)
+def test_the_open_endpoints_still_need_a_token_and_answer_every_role(
+    method, path, api_as, analyst, make_user, organisation, intruder
+):
+    assert getattr(ApiClient(None), method)(path).status_code == 401
+    admin = make_user("platform", Role.PLATFORM_ADMIN, organisation)
+    for user in (analyst, admin, intruder):
+        assert getattr(api_as(user), method)(path).status_code == 200
 
 
 def test_an_expired_token_is_refused_with_401(token_for, caseworker, case, intruder):
@@ -199,7 +445,7 @@ def test_the_openapi_document_is_served_and_declares_bearer_security(client, int
     schemes = document["components"]["securitySchemes"]
     assert schemes == {"TokenAuth": {"type": "http", "scheme": "bearer"}}
     operations = [op for path in document["paths"].values() for op in path.values()]
-    assert len(operations) == len(ENDPOINTS)
+    assert len(operations) == len(ENDPOINTS) + len(NETWORK_READERS) + len(OPEN_TO_EVERY_TOKEN)
     for operation in operations:
         assert operation["security"] == [{"TokenAuth": []}]
         assert {"401", "403", "404", "422"} <= set(operation["responses"])

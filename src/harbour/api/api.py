@@ -13,8 +13,16 @@ from ninja.security import HttpBearer
 
 from harbour.api import schemas
 from harbour.api.common import Errors, PageParams, actor_of, case_staff
+from harbour.api.consents import router as consents_router
+from harbour.api.directory import router as directory_router
+from harbour.api.lifecycle import router as lifecycle_router
+from harbour.api.needs import router as needs_router
+from harbour.api.networks import router as networks_router
+from harbour.api.pathways import router as pathways_router
+from harbour.api.referrals import router as referrals_router
 from harbour.api.screening import router as screening_router
 from harbour.api.services import user_for_token
+from harbour.api.tasks import router as tasks_router
 from harbour.cases import access, services
 from harbour.cases.models import Case, CaseStatus, Person
 
@@ -36,6 +44,14 @@ api = NinjaAPI(
     docs_url=None,  # no interactive docs page in production (ASVS 13.4.5)
 )
 api.add_router("", screening_router)
+api.add_router("", tasks_router)
+api.add_router("", consents_router)
+api.add_router("", pathways_router)
+api.add_router("", directory_router)
+api.add_router("", referrals_router)
+api.add_router("", lifecycle_router)
+api.add_router("", needs_router)
+api.add_router("", networks_router)
 
 
 def _case_out(case: Case) -> dict[str, Any]:

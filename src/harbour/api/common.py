@@ -3,12 +3,16 @@ declared error answers."""
 
 from __future__ import annotations
 
-from typing import Any
+import uuid
+from typing import Any, TypeVar
 
-from django.http import HttpRequest
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Model, QuerySet
+from django.http import Http404, HttpRequest
 from ninja import Field, Schema
 from ninja.errors import HttpError, ValidationError
 
+from harbour.accounts.models import User
 from harbour.api import schemas
 from harbour.audit.services import Actor, client_ip
 from harbour.cases import access
@@ -62,3 +66,30 @@ Errors = {
     404: schemas.ErrorOut,
     422: schemas.ValidationErrorOut,
 }
+
+
+ModelT = TypeVar("ModelT", bound=Model)
+
+
+def get_visible(queryset: QuerySet[ModelT], raw_id: str) -> ModelT:
+    """The object with this id among those the caller may see; 404 for a
+    malformed id exactly as for another organisation's object."""
+    try:
+        return queryset.get(pk=uuid.UUID(raw_id))
+    except (ValueError, ObjectDoesNotExist):
+        raise Http404 from None
+
+
+def staff_who_can_open(case: Any, username: str | None) -> Any:
+    """The named member of staff, if they can open the case; 409 otherwise,
+    the same for a stranger as for nobody (a username is not confirmed)."""
+    from harbour.cases.services import can_open_case
+
+    if username is None:
+        return None
+    user = User.objects.filter(
+        username=username, membership__organisation_id=case.organisation_id
+    ).first()
+    if user is None or not can_open_case(user, case):
+        raise HttpError(409, "No member of staff who can open this case has that username.")
+    return user

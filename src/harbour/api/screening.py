@@ -10,12 +10,12 @@ from enum import StrEnum
 from typing import Any, Literal
 
 from django.db import transaction
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.errors import ValidationError
 from pydantic import Field
 
-from harbour.api.common import Errors, actor_of, case_staff
+from harbour.api.common import Errors, actor_of, case_staff, get_visible
 from harbour.api.schemas import LongText, Out, ShortText, Strict
 from harbour.cases import access
 from harbour.knowledge.loader import KnowledgeError
@@ -129,16 +129,8 @@ def _assessment_out(assessment: Assessment) -> dict[str, Any]:
 
 
 def _assessment_for(user: Any, assessment_id: str) -> Assessment:
-    try:
-        key = uuid.UUID(assessment_id)
-    except ValueError:
-        raise Http404 from None
-    try:
-        return Assessment.objects.select_related("case").get(
-            pk=key, case__in=access.visible_cases(user)
-        )
-    except Assessment.DoesNotExist:
-        raise Http404 from None
+    visible = Assessment.objects.select_related("case").filter(case__in=access.visible_cases(user))
+    return get_visible(visible, assessment_id)
 
 
 @router.post("/screening/evaluate", response={200: ReadingOut, **Errors})
