@@ -43,8 +43,10 @@ class MappingForm(forms.Form):
 
     def __init__(self, *args: Any, headers: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Outside the f-string, so that makemessages finds it.
+        no_header = _("(no header)")
         columns = [("", _("— not in the file —"))] + [
-            (str(index), f"{_column_letter(index)}: {header or _('(no header)')}")
+            (str(index), f"{_column_letter(index)}: {header or no_header}")
             for index, header in enumerate(headers)
         ]
         for target in TARGETS:
