@@ -105,6 +105,7 @@ def test_saving_facts_keeps_them_encrypted_and_shows_the_pathways(
     response = client.post(navigator_url(case), LOST_STATUS)
     assert response.status_code == 302
     assert response["Location"].endswith(f"?as_of={AS_OF.isoformat()}#results")
+    assert "2026-11-01" not in response["Location"]  # facts never travel in the URL
     saved = CaseFacts.objects.get(case=case)
     assert saved.values["status_lost_on"] == "2026-11-01"
     assert "province" not in saved.values  # the case already says so
@@ -113,7 +114,6 @@ def test_saving_facts_keeps_them_encrypted_and_shows_the_pathways(
     assert "restoration_of_status" in groups["likely_eligible"] + groups["possibly_eligible"]
     assert "vtip_trp" in groups["likely_eligible"] + groups["possibly_eligible"]
     content = page.content.decode()
-    assert "2026-11-01" not in page["Location"] if page.has_header("Location") else True
     assert "Rules in force on" in content
 
 
