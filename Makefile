@@ -36,8 +36,14 @@ lint: install ## ruff (with security rules) and mypy
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 
-messages: install ## Rebuild the French translation catalogue after changing strings
-	cd src/harbour && ../../$(BIN)/django-admin makemessages -l fr --no-obsolete --no-location
+# Apps with a locale/ folder of their own keep their own catalogue (the public site has eight
+# languages); the main catalogue leaves them out.
+OWN_CATALOGUES := reports public
+PUBLIC_LANGUAGES := fr es tl pa zh_Hans vi ar
+messages: install ## Rebuild the translation catalogues after changing strings (French; the public site's languages)
+	cd src/harbour && ../../$(BIN)/django-admin makemessages -l fr --no-obsolete --no-location $(foreach app,$(OWN_CATALOGUES),--ignore '$(app)/*')
+	cd src/harbour/reports && ../../../$(BIN)/django-admin makemessages -l fr --no-obsolete --no-location
+	cd src/harbour/public && ../../../$(BIN)/django-admin makemessages $(foreach lang,$(PUBLIC_LANGUAGES),-l $(lang)) --no-obsolete --no-location
 	cd src/harbour && ../../$(BIN)/django-admin compilemessages
 
 system-packages: ## Install Debian's chromium and gettext for the tests (needs root)

@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "harbour.directory",
     "harbour.imports",
     "harbour.networks",
+    "harbour.reports",
+    "harbour.public",
     "django_tasks",
     "django_tasks_db",
     "harbour.api",

@@ -13,6 +13,8 @@ urlpatterns = [
     path("", include("harbour.imports.urls")),
     path("", include("harbour.pathways.urls")),
     path("", include("harbour.networks.urls")),
+    path("", include("harbour.reports.urls")),
+    path("help/", include("harbour.public.urls")),
 ]
 
 handler403 = "harbour.core.views.permission_denied"
