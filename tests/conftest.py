@@ -119,3 +119,53 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if os.environ.get("CI") == "true" and skipped:
         reporter.write_line(f"CI=true: {skipped} test(s) were skipped; failing the run.", red=True)
         session.exitstatus = 1
+
+
+# --- Pure tests run once -----------------------------------------------------------------
+# Engines, normalisation and knowledge never touch the database, so the suite's second
+# pass (PostgreSQL) leaves them out with `-m "not pure"` (scripts/test.sh). A module is
+# pure when it is listed here or sets `pytestmark = pytest.mark.pure`; a pure test that
+# asks for the database is an error, so a wrong entry cannot hide a database test.
+PURE_MODULES = (
+    "tests/core/test_env.py",
+    "tests/core/test_normalise.py",
+    "tests/core/test_spreadsheets.py",
+    "tests/imports/test_rows.py",
+    "tests/knowledge/",
+    "tests/networks/test_cli.py",
+    "tests/networks/test_linkage.py",
+    "tests/networks/test_normalise.py",
+    "tests/networks/test_spark.py",
+    "tests/pathways/test_cli.py",
+    "tests/pathways/test_engine.py",
+    "tests/pathways/test_engine_properties.py",
+    "tests/pathways/test_rules.py",
+    "tests/pathways/test_scenarios.py",
+    "tests/screening/test_catalogue.py",
+    "tests/screening/test_cli.py",
+    "tests/screening/test_engine.py",
+    "tests/screening/test_engine_properties.py",
+    "tests/screening/test_worked_cases.py",
+    "tests/reports/test_disclosure",
+    "tests/reports/test_attacks",
+    "tests/reports/test_stats_cli.py",
+)
+DATABASE_FIXTURES = frozenset({"db", "transactional_db", "django_db_setup", "live_server"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    root = config.rootpath
+    for item in items:
+        where = item.path.relative_to(root).as_posix()
+        if any(where.startswith(prefix) for prefix in PURE_MODULES):
+            item.add_marker(pytest.mark.pure)
+        if item.get_closest_marker("pure") is None:
+            continue
+        wants_database = item.get_closest_marker("django_db") is not None or bool(
+            DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+        )
+        if wants_database:
+            raise pytest.UsageError(
+                f"{item.nodeid} is marked pure (run once) but uses the database: "
+                "remove it from tests/conftest.py PURE_MODULES or drop its database use."
+            )

@@ -1,8 +1,11 @@
-"""The French catalogue is complete, compiled, and used by the staff pages.
+"""The French catalogues are complete, compiled, and used by the staff pages.
 
-When a test here fails after a template or Python string changed: run `make messages`,
-translate the new entries in src/harbour/locale/fr/LC_MESSAGES/django.po (no fuzzy
-entries, no empty msgstr) and run `make messages` again to compile them.
+Staff strings live in the main catalogue (src/harbour/locale/fr/LC_MESSAGES/django.po)
+and in the catalogues of the apps that keep their own (`OWN_CATALOGUES`, as in the
+Makefile). When a test here fails after a template or Python string changed: run
+`make messages`, translate the new entries in the French .po it names (no fuzzy
+entries, no empty msgstr) and run `make messages` again to compile them. The public
+site's eight languages are checked in tests/public/test_translations.py.
 """
 
 from __future__ import annotations
@@ -26,9 +29,11 @@ from harbour.accounts.models import User
 
 SOURCE = Path(__file__).resolve().parents[2] / "src" / "harbour"
 CATALOGUE = Path("locale", "fr", "LC_MESSAGES", "django.po")
-PO_FILE = SOURCE / CATALOGUE
-MO_FILE = PO_FILE.with_suffix(".mo")
 FIX = "run `make messages`, translate the new entries in the French .po, then run it again"
+# Apps with a catalogue of their own (the Makefile's OWN_CATALOGUES): the main catalogue
+# leaves them out. `public` is checked with its eight languages elsewhere.
+OWN_CATALOGUES = ("reports", "public")
+STAFF_CATALOGUES = {"main": SOURCE, "reports": SOURCE / "reports"}
 
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\w*\}")
 
@@ -106,10 +111,17 @@ def _store(entry: Entry, target: tuple[str, int], text: str, append: bool = Fals
         setattr(entry, keyword, previous + text)
 
 
+@pytest.fixture(scope="module", params=sorted(STAFF_CATALOGUES))
+def catalogue_root(request: pytest.FixtureRequest) -> Path:
+    """The folder whose locale/ holds one of the staff catalogues."""
+    return STAFF_CATALOGUES[request.param]
+
+
 @pytest.fixture(scope="module")
-def catalogue() -> list[Entry]:
-    assert PO_FILE.exists(), f"{PO_FILE} is missing: {FIX}"
-    return [entry for entry in parse_po(PO_FILE) if entry.msgid or entry.msgctxt]
+def catalogue(catalogue_root: Path) -> list[Entry]:
+    po_file = catalogue_root / CATALOGUE
+    assert po_file.exists(), f"{po_file} is missing: {FIX}"
+    return [entry for entry in parse_po(po_file) if entry.msgid or entry.msgctxt]
 
 
 @pytest.fixture(autouse=True)
@@ -119,8 +131,9 @@ def back_to_the_default_language() -> Iterator[None]:
     translation.deactivate()
 
 
-def test_the_french_catalogue_has_no_untranslated_or_fuzzy_entries(catalogue):
-    assert len(catalogue) > 100, "the French catalogue looks truncated"
+def test_the_french_catalogue_has_no_untranslated_or_fuzzy_entries(catalogue, catalogue_root):
+    if catalogue_root == SOURCE:
+        assert len(catalogue) > 100, "the French catalogue looks truncated"
     fuzzy = [str(entry) for entry in catalogue if "fuzzy" in entry.flags]
     untranslated = [
         str(entry)
@@ -133,8 +146,9 @@ def test_the_french_catalogue_has_no_untranslated_or_fuzzy_entries(catalogue):
     assert not untranslated, f"untranslated French entries ({FIX}): {untranslated}"
 
 
-def test_the_french_catalogue_header_declares_french_plurals():
-    header = next(entry for entry in parse_po(PO_FILE) if not entry.msgid and not entry.msgctxt)
+def test_the_french_catalogue_header_declares_french_plurals(catalogue_root):
+    po_file = catalogue_root / CATALOGUE
+    header = next(entry for entry in parse_po(po_file) if not entry.msgid and not entry.msgctxt)
     assert "Language: fr\n" in header.msgstr[0]
     assert "Plural-Forms: nplurals=2; plural=(n > 1);\n" in header.msgstr[0]
     assert "fuzzy" not in header.flags, "msgfmt skips a fuzzy header and loses the plural rule"
@@ -150,8 +164,11 @@ def test_french_translations_keep_every_placeholder_of_the_english_text(catalogu
     assert not broken, f"placeholders differ between English and French: {broken}"
 
 
-def test_the_compiled_catalogue_matches_the_po_file(catalogue):
-    assert MO_FILE.exists(), f"{MO_FILE.name} is missing: {FIX}"
+def test_the_compiled_catalogue_matches_the_po_file(catalogue, catalogue_root):
+    # Django looks in the main catalogue first: an app's entry that the main catalogue
+    # translates differently shows here as stale, which is the conflict to fix.
+    mo_file = (catalogue_root / CATALOGUE).with_suffix(".mo")
+    assert mo_file.exists(), f"{mo_file} is missing: {FIX}"
     stale = []
     with translation.override("fr"):
         for entry in catalogue:
@@ -171,7 +188,9 @@ def test_the_compiled_catalogue_matches_the_po_file(catalogue):
     assert not stale, f"django.mo is older than django.po ({FIX}): {stale}"
 
 
-def test_every_translatable_string_in_the_sources_is_in_the_french_catalogue(tmp_path, catalogue):
+def test_every_translatable_string_in_the_sources_is_in_the_french_catalogue(
+    tmp_path, catalogue, catalogue_root
+):
     if shutil.which("xgettext") is None:
         pytest.skip("GNU gettext is missing (apt-get install gettext): cannot collect strings")
     # `make messages` runs makemessages in src/harbour without Django settings, so it only
@@ -180,6 +199,8 @@ def test_every_translatable_string_in_the_sources_is_in_the_french_catalogue(tmp
     copy = tmp_path / "harbour"
     shutil.copytree(SOURCE, copy, ignore=shutil.ignore_patterns("__pycache__", "static"))
     environment = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    where = copy / catalogue_root.relative_to(SOURCE)
+    ignored = [f"--ignore={app}/*" for app in OWN_CATALOGUES] if catalogue_root == SOURCE else []
     result = subprocess.run(
         [
             sys.executable,
@@ -190,8 +211,9 @@ def test_every_translatable_string_in_the_sources_is_in_the_french_catalogue(tmp
             "fr",
             "--no-obsolete",
             "--no-location",
+            *ignored,
         ],
-        cwd=copy,
+        cwd=where,
         env=environment,
         capture_output=True,
         text=True,
@@ -199,7 +221,7 @@ def test_every_translatable_string_in_the_sources_is_in_the_french_catalogue(tmp
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    fresh = [entry for entry in parse_po(copy / CATALOGUE) if entry.msgid]
+    fresh = [entry for entry in parse_po(where / CATALOGUE) if entry.msgid]
     known = {entry.key for entry in catalogue}
     missing = sorted(str(entry) for entry in fresh if entry.key not in known)
     assert not missing, f"strings missing from the French catalogue ({FIX}): {missing}"
