@@ -29,6 +29,24 @@ EXAMPLES = [
     (Progress(referrals=1), Stage.PROTECTION, Rule.REFERRAL),
     (Progress(pathway_deadlines=1, referrals=1), Stage.PROTECTION, Rule.PATHWAY_DEADLINE),
     (Progress(screenings=1, pathway_deadlines=1), Stage.PROTECTION, Rule.PATHWAY_DEADLINE),
+    (Progress(applications_pending=1), Stage.PROTECTION, Rule.APPLICATION_PENDING),
+    (
+        Progress(applications_pending=1, pathway_deadlines=1, referrals=1),
+        Stage.PROTECTION,
+        Rule.APPLICATION_PENDING,
+    ),
+    (Progress(protections_granted=1), Stage.PROTECTION, Rule.PROTECTION_GRANTED),
+    (
+        Progress(protections_granted=1, applications_pending=1),
+        Stage.PROTECTION,
+        Rule.PROTECTION_GRANTED,
+    ),
+    (
+        Progress(protections_granted=1, closure_requested=True),
+        Stage.CLOSING,
+        Rule.CLOSURE_REQUESTED,
+    ),
+    (Progress(protections_granted=1, closed=True), Stage.CLOSED, Rule.CLOSED),
     (Progress(referrals=1, closure_requested=True), Stage.CLOSING, Rule.CLOSURE_REQUESTED),
     (Progress(closure_requested=True), Stage.CLOSING, Rule.CLOSURE_REQUESTED),
     (Progress(closed=True, closure_requested=True, needs=3), Stage.CLOSED, Rule.CLOSED),
@@ -103,3 +121,33 @@ def test_the_case_list_labels_each_row_with_its_stage(caseworker, case, intruder
     plan.label_stages(cases)
     assert [c.stage for c in cases] == [Stage.INTAKE, Stage.ASSESSMENT]
     assert cases[1].stage_label == "Assessment"
+
+
+def test_an_application_and_its_grant_keep_the_case_in_protection(caseworker, case, intruder):
+    from harbour.pathways import applications
+
+    actor = Actor(user=caseworker)
+    services.identify_need(actor, case, {"domain": "housing"})
+    assert plan.reading_of(case).stage == Stage.ASSESSMENT
+    submitted = datetime.date(2026, 1, 5)
+    application = applications.record_application(
+        actor, case, {"pathway_id": "vtip_trp", "submitted_on": submitted, "submitted_by": "lawyer"}
+    )
+    assert plan.reading_of(case).because == Rule.APPLICATION_PENDING
+    applications.record_decision(
+        actor,
+        application,
+        {"outcome": "granted", "decided_on": submitted, "valid_until": datetime.date(2099, 1, 5)},
+    )
+    assert plan.reading_of(case).because == Rule.PROTECTION_GRANTED
+    applications.record_decision(
+        actor,
+        application,
+        {"outcome": "granted", "decided_on": submitted, "valid_until": datetime.date(2026, 6, 1)},
+    )
+    # Ended: the case is back where the rest of its record puts it.
+    assert plan.reading_of(case).stage == Stage.ASSESSMENT
+    # Another organisation's case is not moved by this one's applications.
+    from tests.conftest import open_demo_case
+
+    assert plan.reading_of(open_demo_case(intruder, pseudonym="Spruce")).stage == Stage.INTAKE

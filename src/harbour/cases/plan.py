@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from harbour.cases.models import (
@@ -40,6 +41,8 @@ STAGE_LABELS = {
 RULE_TEXTS = {
     Rule.CLOSED: _("The case is closed."),
     Rule.CLOSURE_REQUESTED: _("A closure request is waiting for a supervisor."),
+    Rule.PROTECTION_GRANTED: _("A protection was granted and is still valid."),
+    Rule.APPLICATION_PENDING: _("An application for protection waits for its decision."),
     Rule.PATHWAY_DEADLINE: _("A protection pathway deadline is on the case."),
     Rule.REFERRAL: _("A referral or transfer to another organisation is under way or done."),
     Rule.PROTECTION_NEED: _("An immigration or legal need is in progress or met."),
@@ -62,8 +65,9 @@ def _counts(rows: QuerySet[Any], condition: Q | None = None) -> dict[uuid.UUID, 
 
 
 def progress_by_case(cases: Iterable[Case]) -> dict[uuid.UUID, Progress]:
-    """The progress of each case, in seven queries whatever the number of cases."""
+    """The progress of each case, in one query per count whatever the number of cases."""
     from harbour.directory.models import Referral, ReferralStatus
+    from harbour.pathways.models import Application, ApplicationOutcome
     from harbour.screening.models import Assessment
 
     listed = list(cases)
@@ -87,6 +91,17 @@ def progress_by_case(cases: Iterable[Case]) -> dict[uuid.UUID, Progress]:
         "referrals": _counts(
             Referral.objects.filter(case_id__in=ids).exclude(
                 status__in=[ReferralStatus.DECLINED, ReferralStatus.REVOKED]
+            )
+        ),
+        "applications_pending": _counts(
+            Application.objects.filter(case_id__in=ids, decision__isnull=True)
+        ),
+        "protections_granted": _counts(
+            Application.objects.filter(
+                case_id__in=ids, decision__outcome=ApplicationOutcome.GRANTED
+            ).filter(
+                Q(decision__valid_until__isnull=True)
+                | Q(decision__valid_until__gte=timezone.localdate())
             )
         ),
     }

@@ -9,7 +9,9 @@ The rules, first match wins (docs/needs-and-plan.md):
 
 1. closed      the case is closed;
 2. closing     a closure request waits for a supervisor;
-3. protection  a pathway deadline is on the case as a task (the navigator
+3. protection  a protection was granted and is still valid, or an
+               application for a pathway waits for its decision, or
+               a pathway deadline is on the case as a task (the navigator
                found a protection or recourse and someone acted on it), or a
                referral or transfer to an organisation on Harbour is under way
                or done, or an immigration or legal need is in progress or met;
@@ -47,6 +49,8 @@ class Rule(StrEnum):
 
     CLOSED = "closed"
     CLOSURE_REQUESTED = "closure_requested"
+    PROTECTION_GRANTED = "protection_granted"
+    APPLICATION_PENDING = "application_pending"
     PATHWAY_DEADLINE = "pathway_deadline"
     REFERRAL = "referral"
     PROTECTION_NEED = "protection_need"
@@ -72,6 +76,8 @@ class Progress:
     done_actions: int = 0  # done tasks linked to a need
     pathway_deadlines: int = 0  # tasks made from a pathway deadline, not cancelled
     referrals: int = 0  # referrals and transfers neither declined nor revoked
+    applications_pending: int = 0  # pathway applications without a decision
+    protections_granted: int = 0  # granted applications not yet past their end
 
 
 @dataclass(frozen=True)
@@ -84,6 +90,8 @@ class Reading:
 _RULES: tuple[tuple[Rule, Stage], ...] = (
     (Rule.CLOSED, Stage.CLOSED),
     (Rule.CLOSURE_REQUESTED, Stage.CLOSING),
+    (Rule.PROTECTION_GRANTED, Stage.PROTECTION),
+    (Rule.APPLICATION_PENDING, Stage.PROTECTION),
     (Rule.PATHWAY_DEADLINE, Stage.PROTECTION),
     (Rule.REFERRAL, Stage.PROTECTION),
     (Rule.PROTECTION_NEED, Stage.PROTECTION),
@@ -99,6 +107,8 @@ def _holds(rule: Rule, p: Progress) -> bool:
     return {
         Rule.CLOSED: p.closed,
         Rule.CLOSURE_REQUESTED: p.closure_requested,
+        Rule.PROTECTION_GRANTED: p.protections_granted > 0,
+        Rule.APPLICATION_PENDING: p.applications_pending > 0,
         Rule.PATHWAY_DEADLINE: p.pathway_deadlines > 0,
         Rule.REFERRAL: p.referrals > 0,
         Rule.PROTECTION_NEED: p.protection_needs_under_way > 0,
