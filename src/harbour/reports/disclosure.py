@@ -33,6 +33,8 @@ Implemented in this module and its companions (see the functions' docstrings).
 from __future__ import annotations
 
 import enum
+import hashlib
+import hmac
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -42,6 +44,8 @@ DEFAULT_K = 11
 DEFAULT_ROUNDING_BASE = 5
 TOTAL = "Total"
 STATE_VERSION = 1
+SKETCH_BUCKETS = 64
+BLANK = "(blank)"  # the category of a person whose value is empty
 
 
 class DisclosureError(ValueError):
@@ -189,6 +193,10 @@ class Bounds:
     identity: str
     lower: float
     upper: float  # math.inf when unbounded
+    # "programme": the exact min and max by linear programming; "rectangle": two
+    # feasible tables found by moving a rectangle of suppressed entries, so the true
+    # interval contains [lower, upper]. Derived from true counts: confidential.
+    method: str = "programme"
 
     @property
     def width(self) -> float:
@@ -247,7 +255,29 @@ class ReleaseState:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any] | str) -> ReleaseState:
-        raise NotImplementedError
+        """Read what `to_json` wrote (a dict, or its JSON text); DisclosureError if malformed."""
+        if isinstance(data, str):
+            try:
+                data = json.loads(data)
+            except json.JSONDecodeError as error:
+                raise DisclosureError(f"the release state is not JSON: {error.msg}") from None
+        if not isinstance(data, Mapping) or data.get("version") != STATE_VERSION:
+            raise DisclosureError(f"the release state is not version {STATE_VERSION} of the format")
+        raw = data.get("entries")
+        if not isinstance(raw, Mapping):
+            raise DisclosureError("the release state has no entries")
+        entries: dict[str, StoredEntry] = {}
+        for identity, item in raw.items():
+            count = item.get("count") if isinstance(item, Mapping) else "?"
+            sketch = item.get("sketch") if isinstance(item, Mapping) else "?"
+            if count is not None and (not isinstance(count, int) or count < 0):
+                raise DisclosureError(f"the release state has a bad count for {identity}")
+            if sketch is not None and (
+                not isinstance(sketch, list) or not all(isinstance(b, str) for b in sketch)
+            ):
+                raise DisclosureError(f"the release state has a bad sketch for {identity}")
+            entries[str(identity)] = StoredEntry(count, None if sketch is None else tuple(sketch))
+        return cls(entries)
 
 
 @dataclass(frozen=True)
@@ -259,11 +289,32 @@ class ProtectedRelease:
     epsilon_spent: float  # sequential composition: epsilon times the number of tables
 
 
-def sketch_people(person_keys: Iterable[str], secret: bytes) -> PeopleSketch:
+def sketch_people(person_keys: Iterable[str], secret: bytes, identity: str = "") -> PeopleSketch:
     """Sketch the set of people an entry counts. person_keys are the caller's stable
     keys for people (e.g. HMAC of the person's id), secret a stable installation secret:
-    the same people always give the same sketch."""
-    raise NotImplementedError
+    the same people always give the same sketch. identity: the entry's `cell_identity`.
+
+    Two sketches differ in at most one bucket per changed person, so the count of
+    differing buckets (`people_changed`) is a lower bound on the people changed.
+    """
+    people = sorted(set(person_keys))
+    counts = [0] * SKETCH_BUCKETS
+    sums = [0] * SKETCH_BUCKETS
+    for key in people:
+        digest = hmac.new(secret, key.encode("utf-8"), hashlib.sha256).digest()
+        bucket = digest[0] % SKETCH_BUCKETS
+        counts[bucket] += 1
+        sums[bucket] = (sums[bucket] + int.from_bytes(digest[1:9], "big")) % 2**64
+    # Each bucket's digest is keyed by the entry too, so that an empty bucket cannot be
+    # recognised by comparing entries: the sketch does not show how many people it holds.
+    return PeopleSketch(
+        tuple(
+            hmac.new(
+                secret, f"{identity}|{b}|{counts[b]}|{sums[b]}".encode(), hashlib.sha256
+            ).hexdigest()[:16]
+            for b in range(SKETCH_BUCKETS)
+        )
+    )
 
 
 def cell_identity(universe: str, conditions: Mapping[str, str]) -> str:
@@ -276,7 +327,12 @@ def cell_identity(universe: str, conditions: Mapping[str, str]) -> str:
 def random_round(value: int, base: int, seed: bytes, identity: str) -> int:
     """Unbiased random rounding of value to a multiple of base: up with probability
     (value mod base) / base, the random number drawn from HMAC(seed, identity)."""
-    raise NotImplementedError
+    if base == 1 or value % base == 0:
+        return value
+    digest = hmac.new(seed, identity.encode("utf-8"), hashlib.sha256).digest()
+    uniform = int.from_bytes(digest[:8], "big") / 2**64
+    lower = value - value % base
+    return lower + base if uniform < (value % base) / base else lower
 
 
 def tabulate(
@@ -296,7 +352,45 @@ def tabulate(
     non-additive (margins count each person once). person_key (a column) and
     sketch_secret: build the people sketches for the differencing rule.
     """
-    raise NotImplementedError
+    rows_of, cols_of, keys = _people(records, (row_variable, col_variable), person_key, separator)
+    row_names = _categories(rows_of.values())
+    col_names = _categories(cols_of.values())
+    additive = separator is None
+    cells = {(r, c): set() for r in row_names for c in col_names}  # type: dict[tuple[str, str], set[str]]
+    by_row: dict[str, set[str]] = {r: set() for r in row_names}
+    by_col: dict[str, set[str]] = {c: set() for c in col_names}
+    for person in keys:
+        for r in rows_of[person]:
+            by_row[r].add(person)
+            for c in cols_of[person]:
+                cells[r, c].add(person)
+        for c in cols_of[person]:
+            by_col[c].add(person)
+    sketches = None
+    if sketch_secret is not None:
+        people: dict[tuple[str, str], Iterable[str]] = dict(cells)
+        people.update({(r, TOTAL): v for r, v in by_row.items()})
+        people.update({(TOTAL, c): v for c, v in by_col.items()})
+        people[TOTAL, TOTAL] = keys
+        sketches = {
+            position: sketch_people(
+                members,
+                sketch_secret,
+                cell_identity(universe, _conditions(row_variable, col_variable, *position)),
+            )
+            for position, members in people.items()
+        }
+    return TwoWayTable(
+        table_id=table_id,
+        universe=universe,
+        rows=Axis(row_variable, row_names, additive),
+        cols=Axis(col_variable, col_names, additive),
+        cells=tuple(tuple(len(cells[r, c]) for c in col_names) for r in row_names),
+        row_totals=tuple(len(by_row[r]) for r in row_names),
+        col_totals=tuple(len(by_col[c]) for c in col_names),
+        grand_total=len(keys),
+        sketches=sketches,
+    )
 
 
 def tabulate_one_way(
@@ -310,7 +404,29 @@ def tabulate_one_way(
     separator: str | None = None,
 ) -> OneWayTable:
     """Like `tabulate`, for one variable."""
-    raise NotImplementedError
+    values_of, _, keys = _people(records, (variable,), person_key, separator)
+    names = _categories(values_of.values())
+    groups: dict[str, set[str]] = {name: set() for name in names}
+    for person in keys:
+        for value in values_of[person]:
+            groups[value].add(person)
+    sketches = None
+    if sketch_secret is not None:
+        sketches = {
+            name: sketch_people(
+                groups[name], sketch_secret, cell_identity(universe, {variable: name})
+            )
+            for name in names
+        }
+        sketches[TOTAL] = sketch_people(keys, sketch_secret, cell_identity(universe, {}))
+    return OneWayTable(
+        table_id=table_id,
+        universe=universe,
+        axis=Axis(variable, names, separator is None),
+        counts=tuple(len(groups[name]) for name in names),
+        total=len(keys),
+        sketches=sketches,
+    )
 
 
 def protect_table(
@@ -333,7 +449,9 @@ def protect_release(
     """Protect every table of a release together: an entry (same identity) suppressed in
     one table is suppressed in all, published ones get the same value everywhere, and
     entries held from `previous` keep their previous publication."""
-    raise NotImplementedError
+    from harbour.reports.disclosure_release import protect
+
+    return protect(tables, rules, seed, previous)
 
 
 def audit(
@@ -345,4 +463,58 @@ def audit(
     """Bounds of every suppressed entry ((row, col), TOTAL for margins) by linear
     programming. By default published entries are known exactly (the worst case);
     `published` gives instead an interval per published entry (what rounding leaves)."""
-    raise NotImplementedError
+    from harbour.reports.disclosure_release import audit_layout
+
+    return audit_layout(table, suppressed, published)
+
+
+def people_changed(old: Sequence[str], new: Sequence[str]) -> int:
+    """Lower bound on the people that differ between two sketches of one entry."""
+    if len(old) != len(new):
+        return 2**31
+    return sum(1 for a, b in zip(old, new, strict=True) if a != b)
+
+
+def _conditions(row_variable: str, col_variable: str, row: str, col: str) -> dict[str, str]:
+    conditions = {}
+    if row != TOTAL:
+        conditions[row_variable] = row
+    if col != TOTAL:
+        conditions[col_variable] = col
+    return conditions
+
+
+def _categories(values: Iterable[frozenset[str]]) -> tuple[str, ...]:
+    names = sorted(set().union(*values)) if values else []
+    if TOTAL in names:
+        raise DisclosureError(f"a category is named {TOTAL!r}, the name kept for margins")
+    return tuple(names)
+
+
+def _people(
+    records: Iterable[Mapping[str, str]],
+    variables: Sequence[str],
+    person_key: str | None,
+    separator: str | None,
+) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]], set[str]]:
+    """Each person's categories on (up to) two variables, people keyed by person_key
+    (or by their position when every record is one person)."""
+    first: dict[str, frozenset[str]] = {}
+    second: dict[str, frozenset[str]] = {}
+    for number, record in enumerate(records, start=1):
+        key = str(number) if person_key is None else (record.get(person_key) or "").strip()
+        if not key:
+            raise DisclosureError(f"record {number} has no {person_key}")
+        for variable, target in zip(variables, (first, second), strict=False):
+            if variable not in record:
+                raise DisclosureError(f"record {number} has no value for {variable!r}")
+            raw = (record[variable] or "").strip()
+            parts = [raw] if separator is None else [p.strip() for p in raw.split(separator)]
+            values = frozenset(p or BLANK for p in parts if p or len(parts) == 1)
+            known = target.get(key)
+            if known is not None and separator is None and known != values:
+                raise DisclosureError(
+                    f"person {key} has two values for {variable!r}, which counts each person once"
+                )
+            target[key] = values if known is None else known | values
+    return first, second, set(first)
