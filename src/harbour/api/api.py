@@ -15,6 +15,7 @@ from harbour.api import schemas
 from harbour.api.common import Errors, PageParams, actor_of, case_staff
 from harbour.api.consents import router as consents_router
 from harbour.api.directory import router as directory_router
+from harbour.api.htcds import router as htcds_router
 from harbour.api.lifecycle import router as lifecycle_router
 from harbour.api.needs import router as needs_router
 from harbour.api.networks import router as networks_router
@@ -52,6 +53,7 @@ api.add_router("", referrals_router)
 api.add_router("", lifecycle_router)
 api.add_router("", needs_router)
 api.add_router("", networks_router)
+api.add_router("", htcds_router)
 
 
 def _case_out(case: Case) -> dict[str, Any]:
