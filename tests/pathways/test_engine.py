@@ -59,8 +59,15 @@ def test_a_criterion_result_carries_its_source_and_the_rule_version_in_force():
 
 
 def test_the_explanation_names_the_unmet_criterion_in_english_and_french():
-    trp = run(Facts(in_canada=False)).pathway("vtip_trp")
+    trp = run(Facts(in_canada=True, designated_foreign_national=True)).pathway("vtip_trp")
     assert trp.status is Status.NOT_ELIGIBLE
+    assert "not a designated foreign national" in trp.explanation.en
+    assert "n'est pas un étranger désigné" in trp.explanation.fr
+
+
+def test_a_person_outside_canada_is_not_applicable_for_the_trp_with_the_reason():
+    trp = run(Facts(in_canada=False)).pathway("vtip_trp")
+    assert trp.status is Status.NOT_APPLICABLE and trp.not_applicable_on == ("place",)
     assert "The person is in Canada" in trp.explanation.en
     assert "La personne se trouve au Canada" in trp.explanation.fr
 
@@ -69,7 +76,7 @@ def test_a_possibly_eligible_pathway_lists_its_missing_facts():
     trp = run(Facts(in_canada=True)).pathway("vtip_trp")
     assert trp.status is Status.POSSIBLY_ELIGIBLE
     assert "screening_reading" in trp.missing
-    assert trp.criterion("needs_status").missing == ("status",)
+    assert trp.criterion("needs_status").missing == ("status", "needs_status_otherwise")
 
 
 def test_facts_are_asked_next_by_how_many_pathways_they_bear_on():
@@ -121,8 +128,11 @@ def test_the_basis_of_claim_deadline_appears_only_for_the_place_of_the_claim():
 def test_no_pathway_requires_a_criminal_complaint():
     result = run(Facts())
     complaint = result.pathway("criminal_complaint")
-    assert complaint.kind == "criminal" and complaint.criteria == ()
-    assert complaint.status is Status.LIKELY_ELIGIBLE
+    assert complaint.kind == "criminal"
+    assert [c.role for c in complaint.criteria] == ["applicability"]
+    # Open to everyone, but the research does not say so in words: capped.
+    assert complaint.status is Status.POSSIBLY_ELIGIBLE
+    assert complaint.capped_by == ("everyone",)
     assert "not a condition" in complaint.summary.en
 
 

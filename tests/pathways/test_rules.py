@@ -62,9 +62,9 @@ def test_every_shipped_pathway_file_loads():
 def test_every_province_and_territory_has_an_employment_recourse():
     covered = set()
     for pathway in load_pathways():
-        for criterion in pathway.criteria:
-            test = criterion.test
-            if criterion.role == "applicability" and test.fact == "province":
+        for condition in pathway.applies_to:
+            test = condition.test
+            if condition.about == "province" and test.fact == "province":
                 covered.add(test.is_)
     assert covered == set(PROVINCES)
 

@@ -2,41 +2,67 @@
 
 Pure Python: no Django, no I/O. `evaluate(pathways, facts, as_of)` takes the loaded
 rules (`rules.load_pathways()`), a `Facts` and the day of the evaluation, and
-returns a `Result`: for each pathway a status, each criterion met / unmet /
-unknown with its source and the version of the rule in force on `as_of`, the
-computed deadlines and validity dates, benefits, fees, documents and an
-explanation in English and French; and the missing facts to ask next.
+returns a `Result`: for each pathway a status, each condition and criterion met /
+unmet / unknown with its source, the version of the rule in force on `as_of` and
+where the facts it read came from (`provenance=`), the computed deadlines and
+validity dates, benefits, fees, documents and an explanation in English and
+French; and the missing facts to ask next.
 
 Every fact is optional; `None` means unknown. Tests use three-valued logic (a test
 on an unknown fact is unknown; `any` is met as soon as one branch is met, `all`
 unmet as soon as one branch is unmet), so learning a fact can only settle an
 unknown, never reverse a settled criterion.
 
-Status, in order of precedence:
+Applicability comes first. Each pathway's `applies_to` conditions (who the
+person is, where, which province) are evaluated before anything else; when one
+is unmet the pathway is `not_applicable` and none of its criteria is evaluated or
+asked. Then, in order of precedence:
 
-1. `not_eligible`: an eligibility criterion is unmet;
-2. `not_applicable`: the pathway is not in force on `as_of`, or an applicability
-   criterion (province, kind of permit…) is unmet;
-3. `possibly_eligible`: some criterion is unknown;
-4. `likely_eligible`: every criterion in force is met.
+1. `not_eligible`: an eligibility criterion is unmet and will not be met by
+   waiting;
+2. `not_yet`: every unmet criterion is a waiting period that ends on a known day
+   (`eligible_on`), and no other criterion fails on that day;
+3. `possibly_eligible`: some condition or criterion is unknown, or every one is
+   met but one rests on a rule marked `verified: false` (`capped_by` names it);
+4. `likely_eligible`: every condition and criterion in force is met, on verified
+   rules.
 
-Because a criterion unmet on fewer facts is unmet on more, removing a fact can
-never make a pathway `not_eligible` (nor `likely_eligible`) that was not already.
+A pathway not in force on `as_of` is `not_applicable` too. Because a criterion
+unmet on fewer facts is unmet on more, removing a fact never makes an applicable
+pathway `not_eligible`, nor any pathway `likely_eligible`, that was not already.
 """
 
 from __future__ import annotations
 
 import calendar
-import dataclasses
 import datetime
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from enum import StrEnum
+from dataclasses import dataclass
 from typing import Any
 
+from harbour.pathways.engine_types import (
+    ASSERTABLE_SOURCES,
+    PROVENANCE_SOURCES,
+    ComputedDate,
+    CriterionResult,
+    Entry,
+    Facts,
+    FactsError,
+    FeeResult,
+    NextFact,
+    Outcome,
+    PathwayResult,
+    Provenance,
+    Result,
+    SourceInfo,
+    Status,
+    Text,
+    check_provenance,
+)
 from harbour.pathways.rules import (
     FACT_NAMES,
-    FACT_SPECS,
+    Condition,
+    Criterion,
     Dated,
     Duration,
     Item,
@@ -45,305 +71,30 @@ from harbour.pathways.rules import (
     Test,
 )
 
-# --- input --------------------------------------------------------------------------
-
-
-class FactsError(ValueError):
-    """Facts with unknown names or bad values; the message names each one."""
-
-    def __init__(self, unknown: Sequence[str] = (), bad: Sequence[tuple[str, str]] = ()) -> None:
-        self.unknown = tuple(unknown)
-        self.bad = tuple(bad)
-        parts = []
-        if self.unknown:
-            parts.append(f"unknown fact(s): {', '.join(self.unknown)}")
-        if self.bad:
-            parts.append("bad value(s): " + "; ".join(f"{n} {why}" for n, why in self.bad))
-        super().__init__("; ".join(parts))
-
-
-def _problem(name: str, value: Any) -> str | None:
-    """Why `value` cannot be fact `name`, or None when it can."""
-    if value is None:
-        return None
-    kind, allowed = FACT_SPECS[name]
-    if kind == "bool" and not isinstance(value, bool):
-        return f"must be true, false or null, not {value!r}"
-    if kind == "date" and (
-        not isinstance(value, datetime.date) or isinstance(value, datetime.datetime)
-    ):
-        return f"must be a date (YYYY-MM-DD) or null, not {value!r}"
-    if kind == "choice" and value not in allowed:
-        return f"must be one of {', '.join(allowed)} or null, not {value!r}"
-    return None
-
-
-@dataclass(frozen=True, slots=True)
-class Facts:
-    """What is known about the person; every field may be None (unknown)."""
-
-    status: str | None = None
-    permit_type: str | None = None
-    permit_expiry: datetime.date | None = None
-    province: str | None = None
-    in_canada: bool | None = None
-    entered_canada_on: datetime.date | None = None
-    status_lost_on: datetime.date | None = None
-    status_lost_reason: str | None = None
-    meets_initial_requirements: bool | None = None
-    screening_reading: str | None = None
-    abuse_at_work: bool | None = None
-    works_or_worked_in_canada: bool | None = None
-    family_in_canada: bool | None = None
-    removal_order: bool | None = None
-    prior_refugee_claim: bool | None = None
-    prior_claim_ended_on: datetime.date | None = None
-    refugee_claim_on: datetime.date | None = None
-    refugee_claim_at: str | None = None
-    refugee_claim_pending: bool | None = None
-    safe_third_country_arrival: bool | None = None
-    fears_persecution_or_risk: bool | None = None
-    trp_issued_on: datetime.date | None = None
-    inadmissibility: str | None = None
-    inadmissible_since_permit: bool | None = None
-    hc_application_pending: bool | None = None
-    hc_bar_exception: bool | None = None
-    designated_foreign_national: bool | None = None
-
-    def __post_init__(self) -> None:
-        bad = [(name, why) for name in FACT_NAMES if (why := _problem(name, getattr(self, name)))]
-        if bad:
-            raise FactsError(bad=bad)
-
-    @classmethod
-    def from_mapping(cls, data: Mapping[str, Any]) -> Facts:
-        """Facts from JSON-like data: dates as `YYYY-MM-DD` text; errors name each fact."""
-        unknown = sorted(str(name) for name in data if name not in FACT_SPECS)
-        values: dict[str, Any] = {}
-        bad: list[tuple[str, str]] = []
-        for name, value in data.items():
-            if name not in FACT_SPECS:
-                continue
-            if FACT_SPECS[name][0] == "date" and isinstance(value, str):
-                try:
-                    value = datetime.date.fromisoformat(value)
-                except ValueError:
-                    bad.append((name, f"must be a real date written YYYY-MM-DD, not {value!r}"))
-                    continue
-            why = _problem(name, value)
-            if why:
-                bad.append((name, why))
-            values[name] = value
-        if unknown or bad:
-            raise FactsError(unknown, bad)
-        return cls(**values)
-
-    def known(self) -> dict[str, Any]:
-        return {n: getattr(self, n) for n in FACT_NAMES if getattr(self, n) is not None}
-
-    def without(self, name: str) -> Facts:
-        return dataclasses.replace(self, **{name: None})
-
-
-# --- output -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Text:
-    en: str
-    fr: str
-
-
-class Outcome(StrEnum):
-    MET = "met"
-    UNMET = "unmet"
-    UNKNOWN = "unknown"
-
-
-class Status(StrEnum):
-    LIKELY_ELIGIBLE = "likely_eligible"
-    POSSIBLY_ELIGIBLE = "possibly_eligible"
-    NOT_ELIGIBLE = "not_eligible"
-    NOT_APPLICABLE = "not_applicable"
-
-
-@dataclass(frozen=True, slots=True)
-class SourceInfo:
-    ref: str
-    section: str | None
-    title: str
-    url: str
-    valid_from: datetime.date
-    valid_until: datetime.date | None
-    verified: bool
-    verification_note: str | None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "ref": self.ref,
-            "section": self.section,
-            "title": self.title,
-            "url": self.url,
-            "valid_from": self.valid_from.isoformat(),
-            "valid_until": self.valid_until.isoformat() if self.valid_until else None,
-            "verified": self.verified,
-            "verification_note": self.verification_note,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class CriterionResult:
-    id: str
-    label: Text
-    role: str
-    outcome: Outcome
-    facts: tuple[str, ...]
-    missing: tuple[str, ...]
-    source: SourceInfo
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "label": dataclasses.asdict(self.label),
-            "role": self.role,
-            "outcome": self.outcome.value,
-            "facts": list(self.facts),
-            "missing_facts": list(self.missing),
-            "rule": self.source.to_dict(),
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class ComputedDate:
-    id: str
-    label: Text
-    kind: str
-    bound: str
-    date: datetime.date | None
-    period: str | None
-    from_fact: str
-    missing: tuple[str, ...]
-    note: Text | None
-    source: SourceInfo
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "label": dataclasses.asdict(self.label),
-            "kind": self.kind,
-            "bound": self.bound,
-            "date": self.date.isoformat() if self.date else None,
-            "period": self.period,
-            "from_fact": self.from_fact,
-            "missing_facts": list(self.missing),
-            "note": dataclasses.asdict(self.note) if self.note else None,
-            "rule": self.source.to_dict(),
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """A benefit, document or note in force on `as_of`."""
-
-    id: str
-    text: Text
-    source: SourceInfo
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "text": dataclasses.asdict(self.text), "rule": self.source.to_dict()}
-
-
-@dataclass(frozen=True, slots=True)
-class FeeResult:
-    id: str
-    label: Text
-    amount_cad: float | None
-    exempt: bool
-    source: SourceInfo
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "label": dataclasses.asdict(self.label),
-            "amount_cad": self.amount_cad,
-            "exempt": self.exempt,
-            "rule": self.source.to_dict(),
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class PathwayResult:
-    id: str
-    title: Text
-    kind: str
-    status: Status
-    explanation: Text
-    criteria: tuple[CriterionResult, ...]
-    dates: tuple[ComputedDate, ...]
-    benefits: tuple[Entry, ...]
-    fees: tuple[FeeResult, ...]
-    documents: tuple[Entry, ...]
-    notes: tuple[Entry, ...]
-    missing: tuple[str, ...]
-    review_by: datetime.date
-    summary: Text
-
-    def criterion(self, criterion_id: str) -> CriterionResult:
-        return next(c for c in self.criteria if c.id == criterion_id)
-
-    def date(self, date_id: str) -> ComputedDate:
-        return next(d for d in self.dates if d.id == date_id)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": dataclasses.asdict(self.title),
-            "kind": self.kind,
-            "status": self.status.value,
-            "explanation": dataclasses.asdict(self.explanation),
-            "summary": dataclasses.asdict(self.summary),
-            "criteria": [c.to_dict() for c in self.criteria],
-            "dates": [d.to_dict() for d in self.dates],
-            "benefits": [b.to_dict() for b in self.benefits],
-            "fees": [f.to_dict() for f in self.fees],
-            "documents": [d.to_dict() for d in self.documents],
-            "notes": [n.to_dict() for n in self.notes],
-            "missing_facts": list(self.missing),
-            "review_by": self.review_by.isoformat(),
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class NextFact:
-    fact: str
-    decides: int
-    pathways: tuple[str, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"fact": self.fact, "decides": self.decides, "pathways": list(self.pathways)}
-
-
-@dataclass(frozen=True, slots=True)
-class Result:
-    as_of: datetime.date
-    facts: Facts
-    pathways: tuple[PathwayResult, ...]
-    ask_next: tuple[NextFact, ...] = field(default=())
-
-    def pathway(self, pathway_id: str) -> PathwayResult:
-        return next(p for p in self.pathways if p.id == pathway_id)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "as_of": self.as_of.isoformat(),
-            "facts": {
-                k: v.isoformat() if isinstance(v, datetime.date) else v
-                for k, v in self.facts.known().items()
-            },
-            "pathways": [p.to_dict() for p in self.pathways],
-            "ask_next": [n.to_dict() for n in self.ask_next],
-        }
-
+__all__ = [
+    "ASSERTABLE_SOURCES",
+    "PROVENANCE_SOURCES",
+    "ComputedDate",
+    "CriterionResult",
+    "Entry",
+    "Facts",
+    "FactsError",
+    "FeeResult",
+    "NextFact",
+    "Outcome",
+    "PathwayResult",
+    "Provenance",
+    "Result",
+    "SourceInfo",
+    "Status",
+    "Text",
+    "add_period",
+    "ask_next",
+    "check",
+    "evaluate",
+    "evaluate_pathway",
+    "met_on",
+]
 
 # --- evaluation ---------------------------------------------------------------------
 
@@ -371,6 +122,8 @@ def _reference(test: Test, facts: Facts, as_of: datetime.date) -> tuple[datetime
 
 def check(test: Test, facts: Facts, as_of: datetime.date) -> bool | None:
     """Three-valued: True (met), False (unmet) or None (unknown)."""
+    if test.everyone:
+        return True
     if test.fact is None:
         if test.not_ is not None:
             inner = check(test.not_, facts, as_of)
@@ -419,6 +172,28 @@ def check(test: Test, facts: Facts, as_of: datetime.date) -> bool | None:
             return True if outcome else None
         return False if not outcome else None
     return outcome
+
+
+def _waits(test: Test, facts: Facts) -> Iterable[datetime.date]:
+    """Days on which an `at_least` period on a known date ends: the only way time
+    alone can turn an unmet test into a met one."""
+    if test.fact is not None:
+        if test.at_least is not None and test.until == "as_of":
+            value = getattr(facts, test.fact)
+            if value is not None:
+                yield add_period(value, test.at_least)
+        return
+    for child in (test.any or []) + (test.all or []) + ([test.not_] if test.not_ else []):
+        yield from _waits(child, facts)
+
+
+def met_on(test: Test, facts: Facts, as_of: datetime.date) -> datetime.date | None:
+    """The first day after `as_of` on which the test, unmet today, is no longer unmet
+    (met, or unknown only for facts still missing), if waiting can do it."""
+    for day in sorted({d for d in _waits(test, facts) if d > as_of}):
+        if check(test, facts, day) is not False:
+            return day
+    return None
 
 
 def _source(pathway: Pathway, entry: Dated) -> SourceInfo:
@@ -489,8 +264,29 @@ def _join(labels: Sequence[Text], lang: str) -> str:
     return "; ".join(getattr(label, lang) for label in labels)
 
 
-def _explain(status: Status, criteria: Sequence[CriterionResult], as_of: datetime.date) -> Text:
+def _explain(
+    status: Status,
+    criteria: Sequence[CriterionResult],
+    as_of: datetime.date,
+    eligible_on: datetime.date | None = None,
+    capped_by: Sequence[str] = (),
+) -> Text:
     day = as_of.isoformat()
+    if status is Status.NOT_YET and eligible_on is not None:
+        waiting = [c.label for c in criteria if c.outcome is Outcome.UNMET]
+        later = eligible_on.isoformat()
+        return Text(
+            f"Not yet: met on {later} if nothing else changes: {_join(waiting, 'en')}.",
+            f"Pas encore : rempli le {later} si rien d'autre ne change : {_join(waiting, 'fr')}.",
+        )
+    if status is Status.POSSIBLY_ELIGIBLE and capped_by:
+        capping = [c.label for c in criteria if c.id in capped_by]
+        return Text(
+            "Possibly eligible: every criterion is met on the facts given, but these rest "
+            f"on rules not yet verified: {_join(capping, 'en')}.",
+            "Peut-être admissible : chaque critère est rempli selon les faits fournis, mais "
+            f"ceux-ci reposent sur des règles non vérifiées : {_join(capping, 'fr')}.",
+        )
     if status is Status.NOT_ELIGIBLE:
         unmet = [
             c.label for c in criteria if c.outcome is Outcome.UNMET and c.role == "eligibility"
@@ -531,7 +327,8 @@ class _Compiled:
 
     title: Text
     summary: Text
-    criteria: tuple[tuple[Any, Text, tuple[str, ...], SourceInfo], ...]
+    conditions: tuple[tuple[Condition, Text, tuple[str, ...], SourceInfo], ...]
+    criteria: tuple[tuple[Criterion, Text, tuple[str, ...], SourceInfo], ...]
     benefits: tuple[tuple[Dated, Entry], ...]
     fees: tuple[tuple[Dated, FeeResult], ...]
     documents: tuple[tuple[Dated, Entry], ...]
@@ -552,6 +349,10 @@ def _compile(pathway: Pathway) -> _Compiled:
     compiled = _Compiled(
         title=_text(pathway.title),
         summary=_text(pathway.summary),
+        conditions=tuple(
+            (c, _text(c.label), tuple(dict.fromkeys(c.test.facts())), _source(pathway, c))
+            for c in pathway.applies_to
+        ),
         criteria=tuple(
             (
                 c,
@@ -585,49 +386,107 @@ def _pick(pairs: Sequence[tuple[Dated, Any]], facts: Facts, day: datetime.date) 
     return tuple(result for entry, result in pairs if _shown(entry, facts, day))
 
 
-def evaluate_pathway(pathway: Pathway, facts: Facts, as_of: datetime.date) -> PathwayResult:
+_NO_PROVENANCE: Mapping[str, Provenance] = {}
+
+
+def _judge(
+    rules: Sequence[tuple[Condition | Criterion, Text, tuple[str, ...], SourceInfo]],
+    role: str,
+    facts: Facts,
+    as_of: datetime.date,
+    provenance: Mapping[str, Provenance],
+) -> list[CriterionResult]:
+    results = []
+    for rule, label, read, source in rules:
+        if not rule.in_force(as_of):
+            continue
+        value = check(rule.test, facts, as_of)
+        known = tuple((n, provenance.get(n)) for n in read if getattr(facts, n) is not None)
+        waits_until = None
+        if value is None:
+            outcome = Outcome.UNKNOWN
+            missing = tuple(n for n in read if getattr(facts, n) is None)
+        else:
+            outcome = Outcome.MET if value else Outcome.UNMET
+            missing = ()
+            if not value and role == "eligibility":
+                waits_until = met_on(rule.test, facts, as_of)
+        results.append(
+            CriterionResult(
+                rule.id, label, role, outcome, read, missing, source, known, waits_until
+            )
+        )
+    return results
+
+
+def _decide(
+    pathway: Pathway,
+    conditions: Sequence[CriterionResult],
+    criteria: Sequence[CriterionResult],
+    facts: Facts,
+) -> tuple[Status, datetime.date | None, tuple[str, ...]]:
+    """The status of an applicable pathway, the day it opens (not_yet) and the
+    unverified rules that capped it."""
+    unmet = [c for c in criteria if c.outcome is Outcome.UNMET]
+    if unmet:
+        days = [c.met_on for c in unmet]
+        if any(day is None for day in days):
+            return Status.NOT_ELIGIBLE, None, ()
+        opens = max(day for day in days if day is not None)
+        # On that day every criterion must still hold (a 90-day window may close).
+        by_id = {c.id: c for c in pathway.criteria if c.in_force(opens)}
+        for result in criteria:
+            rule = by_id.get(result.id)
+            if rule is None or check(rule.test, facts, opens) is False:
+                return Status.NOT_ELIGIBLE, None, ()
+        return Status.NOT_YET, opens, ()
+    every = [*conditions, *criteria]
+    if any(c.outcome is Outcome.UNKNOWN for c in every):
+        return Status.POSSIBLY_ELIGIBLE, None, ()
+    capped = tuple(c.id for c in every if not c.source.verified)
+    if capped:
+        return Status.POSSIBLY_ELIGIBLE, None, capped
+    return Status.LIKELY_ELIGIBLE, None, ()
+
+
+def evaluate_pathway(
+    pathway: Pathway,
+    facts: Facts,
+    as_of: datetime.date,
+    provenance: Mapping[str, Provenance] = _NO_PROVENANCE,
+) -> PathwayResult:
     compiled = _compile(pathway)
     in_force = pathway.valid_from <= as_of and (
         pathway.valid_until is None or as_of <= pathway.valid_until
     )
+    conditions = _judge(compiled.conditions, "applicability", facts, as_of, provenance)
+    failed = [c for c in conditions if c.outcome is Outcome.UNMET]
     criteria: list[CriterionResult] = []
-    if in_force:
-        for criterion, label, read, source in compiled.criteria:
-            if not criterion.in_force(as_of):
-                continue
-            value = check(criterion.test, facts, as_of)
-            if value is None:
-                outcome = Outcome.UNKNOWN
-                missing = tuple(n for n in read if getattr(facts, n) is None)
-            else:
-                outcome = Outcome.MET if value else Outcome.UNMET
-                missing = ()
-            criteria.append(
-                CriterionResult(criterion.id, label, criterion.role, outcome, read, missing, source)
-            )
+    eligible_on: datetime.date | None = None
+    capped: tuple[str, ...] = ()
     if not in_force:
+        status, conditions = Status.NOT_APPLICABLE, []
+    elif failed:
+        # Decided before any criterion: none is evaluated, none is asked.
         status = Status.NOT_APPLICABLE
-    elif any(c.outcome is Outcome.UNMET and c.role == "eligibility" for c in criteria):
-        status = Status.NOT_ELIGIBLE
-    elif any(c.outcome is Outcome.UNMET for c in criteria):
-        status = Status.NOT_APPLICABLE
-    elif any(c.outcome is Outcome.UNKNOWN for c in criteria):
-        status = Status.POSSIBLY_ELIGIBLE
     else:
-        status = Status.LIKELY_ELIGIBLE
+        criteria = _judge(compiled.criteria, "eligibility", facts, as_of, provenance)
+        status, eligible_on, capped = _decide(pathway, conditions, criteria, facts)
+    every = [*conditions, *criteria]
     missing = (
-        tuple(dict.fromkeys(n for c in criteria for n in c.missing))
-        if status is Status.POSSIBLY_ELIGIBLE
+        tuple(dict.fromkeys(n for c in every for n in c.missing))
+        if status in (Status.POSSIBLY_ELIGIBLE, Status.NOT_YET)
         else ()
     )
+    applicable = in_force and not failed
     return PathwayResult(
         id=pathway.id,
         title=compiled.title,
         kind=pathway.kind,
         status=status,
-        explanation=_explain(status, criteria, as_of),
-        criteria=tuple(criteria),
-        dates=tuple(_computed(pathway, pathway.durations, facts, as_of)) if in_force else (),
+        explanation=_explain(status, every, as_of, eligible_on, capped),
+        criteria=tuple(every),
+        dates=tuple(_computed(pathway, pathway.durations, facts, as_of)) if applicable else (),
         benefits=_pick(compiled.benefits, facts, as_of),
         fees=_pick(compiled.fees, facts, as_of),
         documents=_pick(compiled.documents, facts, as_of),
@@ -635,14 +494,23 @@ def evaluate_pathway(pathway: Pathway, facts: Facts, as_of: datetime.date) -> Pa
         missing=missing,
         review_by=pathway.review_by,
         summary=compiled.summary,
+        eligible_on=eligible_on,
+        capped_by=capped,
+        not_applicable_on=tuple(
+            dict.fromkeys(next(r.about for r in pathway.applies_to if r.id == c.id) for c in failed)
+        )
+        if in_force
+        else (),
+        review_overdue=pathway.review_by < as_of,
     )
 
 
 def ask_next(results: Iterable[PathwayResult]) -> tuple[NextFact, ...]:
     """Missing facts, the one that bears on most undecided pathways first.
 
-    A fact counts for a pathway when the pathway is possibly eligible and the fact is
-    read by one of its unknown criteria; ties keep the order of `FACT_NAMES`.
+    A fact counts for a pathway when the pathway is still open (possibly eligible,
+    or not yet) and the fact is read by one of its unknown conditions or criteria;
+    a not-applicable pathway asks nothing. Ties keep the order of `FACT_NAMES`.
     """
     bearing: dict[str, list[str]] = {}
     for result in results:
@@ -653,11 +521,20 @@ def ask_next(results: Iterable[PathwayResult]) -> tuple[NextFact, ...]:
     return tuple(NextFact(name, len(ids), tuple(ids)) for name, ids in ranked)
 
 
-def evaluate(pathways: Iterable[Pathway], facts: Facts, as_of: datetime.date) -> Result:
-    """Evaluate every pathway on `facts` as of the day `as_of`."""
+def evaluate(
+    pathways: Iterable[Pathway],
+    facts: Facts,
+    as_of: datetime.date,
+    *,
+    provenance: Mapping[str, Provenance] | None = None,
+) -> Result:
+    """Evaluate every pathway on `facts` as of the day `as_of`; `provenance` says
+    where each known fact came from (shown beside the criteria that read it)."""
     if not isinstance(facts, Facts):
         raise FactsError(bad=[("facts", f"must be a Facts, not {type(facts).__name__}")])
     if not isinstance(as_of, datetime.date) or isinstance(as_of, datetime.datetime):
         raise FactsError(bad=[("as_of", f"must be a date, not {as_of!r}")])
-    results = tuple(evaluate_pathway(p, facts, as_of) for p in pathways)
-    return Result(as_of, facts, results, ask_next(results))
+    origins = dict(provenance or {})
+    check_provenance(origins)
+    results = tuple(evaluate_pathway(p, facts, as_of, origins) for p in pathways)
+    return Result(as_of, facts, results, ask_next(results), origins)

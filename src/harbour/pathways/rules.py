@@ -41,6 +41,9 @@ PATHWAYS_DIR = KNOWLEDGE_ROOT / "pathways"
 STATUSES = (
     "citizen",
     "permanent_resident",
+    # A person record says "citizen or permanent resident" without saying which; the
+    # rules that treat both alike can still read it.
+    "citizen_or_permanent_resident",
     "protected_person",
     "temporary_resident",
     "maintained_status",
@@ -98,11 +101,17 @@ FACT_SPECS: dict[str, tuple[FactKind, tuple[str, ...]]] = {
     "hc_application_pending": ("bool", ()),
     "hc_bar_exception": ("bool", ()),
     "designated_foreign_national": ("bool", ()),
+    "last_worked_on": ("date", ()),
+    "needs_status_otherwise": ("bool", ()),
 }
 FACT_NAMES = tuple(FACT_SPECS)
 
 Kind = Literal["immigration", "recourse", "support", "criminal"]
 Role = Literal["applicability", "eligibility"]
+# What an applicability condition is about: who the person is (citizenship and
+# immigration status), where they are, which province's law; or that the pathway
+# is open to everyone.
+About = Literal["status", "place", "province", "everyone"]
 
 
 class Period(Strict):
@@ -142,9 +151,12 @@ class Test(Strict):
       `or_as_of` is true, `as_of` stands in for it, but only to settle the answer
       an earlier date could not change (`within` met, `at_least` unmet); otherwise
       the test stays unknown, so that learning the date never reverses it.
+
+    `everyone: true` is always met: the applicability of a pathway open to anyone.
     """
 
     fact: Slug | None = None
+    everyone: Literal[True] | None = None
     is_: bool | str | None = Field(default=None, alias="is")
     in_: list[str] | None = Field(default=None, alias="in")
     not_in: list[str] | None = None
@@ -174,6 +186,10 @@ class Test(Strict):
             )
             if c is not None
         ]
+        if self.everyone is not None:
+            if self.fact is not None or combos or comparisons:
+                raise ValueError("everyone: true stands alone")
+            return self
         if self.fact is None:
             if len(combos) != 1 or comparisons:
                 raise ValueError("a test is a fact with one comparison, or one of any/all/not")
@@ -218,7 +234,15 @@ class Dated(Verifiable):
 
 class Criterion(Dated):
     label: Text
-    role: Role = "eligibility"
+    test: Test
+
+
+class Condition(Dated):
+    """Who or where a pathway is for (`applies_to`): evaluated before any criterion.
+    When one is unmet the pathway is not applicable and its criteria are not asked."""
+
+    label: Text
+    about: About
     test: Test
 
 
@@ -262,6 +286,9 @@ class Source(Strict):
     url: NonEmpty
 
 
+SECTIONS = ("applies_to", "criteria", "benefits", "fees", "documents", "durations", "notes")
+
+
 class Pathway(Strict):
     id: Slug
     title: Text
@@ -271,6 +298,7 @@ class Pathway(Strict):
     valid_until: IsoDate | None = None
     review_by: IsoDate
     sources: list[Source] = Field(min_length=1)
+    applies_to: list[Condition] = Field(min_length=1)
     criteria: list[Criterion] = []
     benefits: list[Item] = []
     fees: list[Fee] = []
@@ -285,11 +313,13 @@ class Pathway(Strict):
         return self
 
     def dated_entries(self) -> Iterator[tuple[str, Dated]]:
-        for section in ("criteria", "benefits", "fees", "documents", "durations", "notes"):
+        for section in SECTIONS:
             for entry in getattr(self, section):
                 yield section, entry
 
     def tests(self) -> Iterator[tuple[str, Test]]:
+        for condition in self.applies_to:
+            yield condition.id, condition.test
         for criterion in self.criteria:
             yield criterion.id, criterion.test
         for duration in self.durations:
@@ -340,6 +370,7 @@ def _check_fact(name: str, file: str, entry: str) -> None:
 
 def _check_versions(pathway: Pathway, file: str) -> None:
     for section, entries in (
+        ("applies_to", pathway.applies_to),
         ("criteria", pathway.criteria),
         ("benefits", pathway.benefits),
         ("fees", pathway.fees),
@@ -373,6 +404,11 @@ def check_pathway(pathway: Pathway, file: str) -> Pathway:
             raise KnowledgeError(
                 file, entry.id, f"source.ref {entry.source.ref!r} is not in this file's sources"
             )
+    both = {c.id for c in pathway.applies_to} & {c.id for c in pathway.criteria}
+    if both:
+        raise KnowledgeError(
+            file, sorted(both)[0], "an id is used by both an applies_to condition and a criterion"
+        )
     for entry_id, test in pathway.tests():
         _check_test(test, file, entry_id)
     for duration in pathway.durations:

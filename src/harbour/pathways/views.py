@@ -235,6 +235,7 @@ class RuleRow:
 
 
 SECTION_TITLES = {
+    "applies_to": gettext_lazy("Applies to"),
     "criteria": gettext_lazy("Criterion"),
     "benefits": gettext_lazy("Benefit"),
     "fees": gettext_lazy("Fee"),
