@@ -24,6 +24,8 @@ from harbour.core.env import (
     env_secret,
     env_str,
 )
+from harbour.core.site import PUBLIC_MIDDLEWARE as PUBLIC_MIDDLEWARE
+from harbour.core.site import SITES, middleware_for, urlconf_for
 
 BASE_DIR = Path(__file__).resolve().parent
 ENVIRONMENT = env_choice("HARBOUR_ENV", "development", ("development", "test", "production"))
@@ -107,7 +109,16 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "harbour.urls"
+# Which site this process serves: `public` (only /help/), `staff` (everything
+# but /help/) or `both`. The public site always runs on its own lean stack,
+# PUBLIC_MIDDLEWARE (no session, authentication, messages, axes or CSRF
+# cookie); see harbour/core/site.py and docs/configuration.md.
+HARBOUR_SITE = env_choice("HARBOUR_SITE", "both", SITES)
+MIDDLEWARE = middleware_for(HARBOUR_SITE, MIDDLEWARE)
+ROOT_URLCONF = urlconf_for(HARBOUR_SITE)
+if HARBOUR_SITE == "public":
+    # No sign-in on a public-only host, so no login throttling to install.
+    SILENCED_SYSTEM_CHECKS = ["axes.W002"]
 WSGI_APPLICATION = "harbour.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
@@ -263,7 +274,16 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # No path, address or exception text of a public-site (/help/) request is
+    # logged (harbour/core/logging.py); keep this filter on every handler.
+    "filters": {"hide_public_requests": {"()": "harbour.core.logging.HidePublicRequests"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["hide_public_requests"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("HARBOUR_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.security.DisallowedHost": {"level": "ERROR"},

@@ -41,6 +41,9 @@ class Command(BaseCommand):
             sys.executable,
             "-m",
             "gunicorn",
+            # The logger that keeps public-site visitors out of the access log.
+            "--config",
+            "python:harbour.core.gunicorn_conf",
             "harbour.wsgi:application",
             "--bind",
             options["bind"],
@@ -53,5 +56,7 @@ class Command(BaseCommand):
 
 
 def _uses_database_tasks() -> bool:
+    if settings.HARBOUR_SITE == "public":
+        return False  # the public site starts no background job
     backend = str(settings.TASKS.get("default", {}).get("BACKEND", ""))
     return backend.startswith("django_tasks_db.")

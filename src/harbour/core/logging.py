@@ -1,0 +1,118 @@
+"""Logs that keep no trace of the public site's visitors.
+
+A worker who looks up "is this exploitation" must not be traceable from the
+server either: no address, page, query, browser or referrer of a /help/
+request is written anywhere. Two places would write them:
+
+* gunicorn's access log (`harbour serve` passes --access-logfile):
+  `PrivateAccessLogger` writes one line "public page served <status>" for a
+  public request, with no time, address, path, browser or referrer: enough to
+  see load and error rates, nothing to find a visit by. Staff requests keep the
+  usual line (their address is wanted for security review) without the query
+  string, which may hold a search;
+* Django's loggers: `django.request` names the path of every 4xx/5xx
+  ("Not Found: /help/…"), and a traceback may quote what was typed.
+  `HidePublicRequests`, a filter on the handlers, rewrites those records.
+
+What the reverse proxy in front logs is its own configuration: turn its access
+log off for /help/ too (README, "Running the public site apart").
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from gunicorn.glogging import Logger as GunicornLogger
+
+from harbour.core.site import PUBLIC_PREFIX, is_public_path
+
+PUBLIC_RECORD = "public page request (details withheld)"
+PUBLIC_ACCESS_LINE = "public page served %s"
+
+
+def _record_path(record: logging.LogRecord) -> str | None:
+    request = getattr(record, "request", None)
+    path = getattr(request, "path_info", None) or getattr(request, "path", None)
+    return path if isinstance(path, str) else None
+
+
+def _names_public_path(record: logging.LogRecord) -> bool:
+    path = _record_path(record)
+    if path is not None and is_public_path(path):
+        return True
+    try:
+        message = record.getMessage()
+    except (TypeError, ValueError):
+        message = str(record.msg)
+    return PUBLIC_PREFIX in message
+
+
+class HidePublicRequests(logging.Filter):
+    """Strip the path, address and exception text from records about /help/.
+
+    The record is kept (an error on the public site must still be seen), its
+    message replaced by a fixed one with the status code, the request dropped,
+    and a traceback reduced to its frames: an exception's message can quote
+    an answer or a query. Installed on the handlers in settings.LOGGING, so it
+    also sees records that propagate from child loggers.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not _names_public_path(record):
+            return True
+        status = getattr(record, "status_code", None)
+        record.msg = f"{PUBLIC_RECORD} {status}" if isinstance(status, int) else PUBLIC_RECORD
+        record.args = ()
+        record.__dict__.pop("request", None)
+        if record.exc_info and record.exc_info[0] is not None:
+            kind, _value, trace = record.exc_info
+            frames = "".join(traceback.format_tb(trace))
+            record.exc_text = f"Traceback:\n{frames}{kind.__name__} (message withheld)"
+            record.exc_info = None
+        return True
+
+
+def _without_query(url: str) -> str:
+    if url in ("", "-"):
+        return url
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+
+
+class PrivateAccessLogger(GunicornLogger):
+    """gunicorn's logger without visitors' traces (see the module docstring).
+
+    Used by `harbour serve` and the production command through
+    harbour/core/gunicorn_conf.py (`logger_class`).
+    """
+
+    def setup(self, cfg: Any) -> None:
+        super().setup(cfg)
+        # "Error handling request /help/…" and the like from the workers.
+        self.error_log.addFilter(HidePublicRequests())
+
+    def access(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> None:
+        if not self.access_log_enabled:
+            return
+        if is_public_path(str(environ.get("PATH_INFO", ""))):
+            status = str(resp.status).split(None, 1)[0]
+            self.access_log.info(PUBLIC_ACCESS_LINE, status)
+            return
+        super().access(resp, req, environ, request_time)
+
+    def atoms(
+        self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any
+    ) -> dict[str, Any]:
+        """The usual atoms with every query string removed (request line, referrer)."""
+        atoms: dict[str, Any] = super().atoms(resp, req, environ, request_time)
+        path = environ.get("PATH_INFO", "")
+        atoms["r"] = f"{environ['REQUEST_METHOD']} {path} {environ['SERVER_PROTOCOL']}"
+        atoms["q"] = ""
+        atoms["f"] = _without_query(str(atoms.get("f", "-")))
+        atoms["{referer}i"] = atoms["f"]
+        atoms["{query_string}e"] = ""
+        atoms["{raw_uri}e"] = path
+        return atoms
