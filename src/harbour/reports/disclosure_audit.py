@@ -33,6 +33,7 @@ from scipy.optimize import linprog
 from scipy.sparse import csr_matrix
 
 INF = math.inf
+BATCH_FROM = 4  # with more failing entries than this, fix them all before re-auditing
 EXPENSIVE = 1e9  # cost of hiding an entry we would rather not (held from a previous release)
 
 
@@ -338,6 +339,8 @@ def choose_complements(
             pick = min(options, key=lambda n: (cost[n] if cost[n] > 0 else EXPENSIVE / 2, n))
             suppressed[pick] = True
             added = True
+            if len(failing) > BATCH_FROM:
+                continue  # many failures: one complement for each, then audit again
             break
         if not added:  # everything linked is hidden already: the width cannot be reached
             return suppressed
