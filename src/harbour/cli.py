@@ -6,6 +6,7 @@ harbour screen FILE     evaluate screening answers, print the reading as JSON
 harbour pathways FILE   evaluate protection pathways on a person's facts, print JSON
 harbour knowledge check validate every knowledge file, list rules past their review date
 harbour link FILE --out CLUSTERS   link mentions of employers, recruiters, places (CSV)
+harbour stats table FILE --rows C --cols C --out TABLE   a disclosure-controlled table (CSV)
 harbour htcds schema    print Harbour's JSON Schema of HTCDS v2.0
 harbour htcds export --organisation ORG --out FILE   an organisation's cases as HTCDS
 harbour <any django command>
@@ -53,6 +54,11 @@ def main(argv: list[str] | None = None) -> None:
         from harbour.networks.cli import run as run_link
 
         sys.exit(run_link(args[1:]))
+    if command == "stats":
+        # Disclosure control of a table of people from a CSV: a pure engine, no Django.
+        from harbour.reports.stats_cli import run as run_stats
+
+        sys.exit(run_stats(args[1:]))
     if command == "htcds" and args[1:2] == ["schema"]:
         # The schema is built from knowledge files alone: no database or keys.
         from harbour.reports.management.commands.htcds import run_schema
