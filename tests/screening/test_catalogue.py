@@ -60,7 +60,7 @@ def test_the_shipped_catalogue_loads_with_its_three_versioned_files(catalogue):
     assert catalogue.versions == {
         "catalogue": "ilo-ec-2009.v1",
         "forced_labour": "ilo-forced-labour-2012.v1",
-        "legal_elements": "ca-trafficking-elements.v1",
+        "legal_elements": "ca-trafficking-elements.v2",
     }
 
 
@@ -404,3 +404,47 @@ def test_every_known_bad_fixture_has_a_test():
     source = Path(__file__).read_text(encoding="utf-8")
     for fixture in sorted(BAD.glob("*.yaml")):
         assert f'"{fixture.name}"' in source, f"{fixture.name} has no test"
+
+
+# --- the law-first path (legal elements v2) -----------------------------------------
+
+
+def test_a_law_first_element_naming_an_unknown_question_is_refused():
+    error = error_for("law_first_unknown_question.yaml")
+    assert error.entry == "cc_279_03.documents"
+    assert "unknown question 'law.means.passport_burnt'" in error.problem
+
+
+def test_a_law_first_question_that_bears_on_no_element_is_refused():
+    error = error_for("law_first_unused_question.yaml")
+    assert error.entry == "law.means.never_used"
+    assert "bears on no element" in error.problem
+
+
+def test_a_law_first_question_id_must_read_law_part_name():
+    error = error_for("law_first_question_bad_id.yaml")
+    assert error.entry == "documents_withheld"
+    assert "law.<part>.<name>" in error.problem
+
+
+def test_the_shipped_law_first_path_cites_a_section_for_every_question(catalogue):
+    law = catalogue.legal.law_first
+    assert law is not None
+    statutes = {s.id for s in catalogue.legal.sources}
+    for question in law.questions:
+        assert question.source.statute in statutes and question.source.section
+        assert question.question.en and question.question.fr
+        assert question.verified or question.verification_note
+    sections = {q.source.section for q in law.questions}
+    # the act, exploitation, its factors, the child section's elements, documents,
+    # material benefit, organs and IRPA s. 118 are all asked about
+    for section in ("279.01(1)", "279.04(1)", "279.04(2)(a)", "279.04(2)(b)", "279.04(2)(c)"):
+        assert section in sections
+    for section in ("279.03(1)", "279.02(1)", "279.04(3)", "118(1)"):
+        assert section in sections
+    assert any(e.requires_fact == "under_18" for e in law.elements)
+
+
+def test_the_first_legal_file_has_no_law_first_path_and_still_loads():
+    old = load_catalogue(legal_version="ca-trafficking-elements.v1")
+    assert old.legal.law_first is None

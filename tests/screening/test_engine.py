@@ -259,14 +259,14 @@ def test_every_reading_names_the_versions_of_its_three_files(catalogue):
     reading = evaluate(catalogue, {}, ADULT)
     assert reading.catalogue_version == "ilo-ec-2009.v1"
     assert reading.forced_labour_version == "ilo-forced-labour-2012.v1"
-    assert reading.legal_elements_version == "ca-trafficking-elements.v1"
+    assert reading.legal_elements_version == "ca-trafficking-elements.v2"
 
 
 def test_every_reading_warns_that_the_indicators_and_mapping_are_unverified(catalogue):
     notices = " ".join(n.en for n in evaluate(catalogue, {}, ADULT).notices)
     assert "not yet verified against the ILO/European Commission publication" in notices
     assert "Harbour's mapping, not the ILO's" in notices
-    assert "“Adults: trafficking for sexual exploitation” is pending verification" in notices
+    assert "Whether the person was made to provide sexual services is not recorded" in notices
 
 
 def test_an_unrecorded_age_uses_the_adult_lists_and_says_so(catalogue):
@@ -285,9 +285,13 @@ def test_a_child_gets_no_trafficking_reading_while_the_child_lists_are_pending(c
     assert reading.forms == ()
     adult_list = reading.lists[0]
     assert adult_list.rule_met is True and adult_list.applies is False
+    # The child list applies and is pending: the law-first path leads, and the
+    # result says which list applies, that it is pending, and which section.
+    assert reading.path == "law_first"
     notices = " ".join(n.en for n in reading.notices)
-    assert "child lists are pending verification" in notices
-    assert "not to require the means (deception, coercion, abuse of vulnerability)" in notices
+    assert "The list that applies is “Children: trafficking for labour exploitation”" in notices
+    assert "pending verification" in notices
+    assert "s. 279.011 applies" in notices
 
 
 def synthetic_child_catalogue() -> Catalogue:

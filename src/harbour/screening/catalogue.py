@@ -83,6 +83,7 @@ CatalogueError = KnowledgeError
 INDICATORS_DIR = KNOWLEDGE_ROOT / "indicators"
 LEGAL_DIR = KNOWLEDGE_ROOT / "legal"
 
+_LAW_QUESTION_ID = re.compile(r"^law\.[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
 _KINDS: dict[str, type[BaseModel]] = {
     "indicator_catalogue": IndicatorCatalogueFile,
     "forced_labour_indicators": ForcedLabourFile,
@@ -221,6 +222,70 @@ def check_legal(file: str, model: LegalElementsFile, known: set[str]) -> None:
         for ref in element.supported_by:
             if ref not in known:
                 raise _fail(file, element.id, f"supported_by names unknown indicator {ref!r}")
+    if model.law_first is not None:
+        check_law_first(file, model.law_first, statutes, groups)
+        clashes = sorted(known & {q.id for q in model.law_first.questions})
+        if clashes:
+            raise _fail(file, clashes[0], "a law-first question id is also an indicator id")
+
+
+def check_law_first(file: str, law: LawFirstPath, statutes: set[str], groups: set[str]) -> None:
+    """The law-first path's references: sections, questions, elements and offences."""
+    _check_unique(file, "law_first.sections", "section", (s.id for s in law.sections))
+    _check_unique(file, "law_first.questions", "question", (q.id for q in law.questions))
+    _check_unique(file, "law_first.elements", "element", (e.id for e in law.elements))
+    _check_unique(file, "law_first.offences", "offence", (o.id for o in law.offences))
+    sections = {s.id for s in law.sections}
+    questions = {q.id for q in law.questions}
+    elements = {e.id for e in law.elements}
+    used: set[str] = set()
+    for question in law.questions:
+        if not _LAW_QUESTION_ID.match(question.id):
+            raise _fail(file, question.id, "a law-first question id must read law.<part>.<name>")
+        if question.section not in sections:
+            raise _fail(
+                file, question.id, f"section {question.section!r} is not one of {sorted(sections)}"
+            )
+        if question.source.statute not in statutes:
+            raise _fail(
+                file,
+                question.id,
+                f"source statute {question.source.statute!r} is not one of {sorted(statutes)}",
+            )
+        if question.valid_until is not None and question.valid_until <= question.valid_from:
+            raise _fail(file, question.id, "valid_until must be after valid_from")
+    for element in law.elements:
+        if element.source.statute not in statutes:
+            raise _fail(
+                file,
+                element.id,
+                f"source statute {element.source.statute!r} is not one of {sorted(statutes)}",
+            )
+        for group in element.groups:
+            if group not in groups:
+                raise _fail(file, element.id, f"group {group!r} is not one of {sorted(groups)}")
+        if element.valid_until is not None and element.valid_until <= element.valid_from:
+            raise _fail(file, element.id, "valid_until must be after valid_from")
+        _check_unique(file, element.id, "requirement", (r.id for r in element.requires))
+        for requirement in element.requires:
+            _check_unique(file, f"{element.id}.{requirement.id}", "question", requirement.any_of)
+            for ref in requirement.any_of:
+                if ref not in questions:
+                    raise _fail(
+                        file,
+                        element.id,
+                        f"requirement {requirement.id!r} names unknown question {ref!r}",
+                    )
+                used.add(ref)
+    for offence in law.offences:
+        for ref in offence.elements:
+            if ref not in elements:
+                raise _fail(file, offence.id, f"names unknown element {ref!r}")
+    unused = sorted(questions - used)
+    if unused:
+        raise _fail(
+            file, unused[0], "the question bears on no element (name it in an element's requires)"
+        )
 
 
 # --- reading files ------------------------------------------------------------------
@@ -459,6 +524,7 @@ __all__ = [
     "catalogue_from_data",
     "check_forced_labour",
     "check_indicator_catalogue",
+    "check_law_first",
     "check_legal",
     "load_catalogue",
     "load_catalogue_files",

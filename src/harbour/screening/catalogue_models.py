@@ -295,6 +295,10 @@ class LawFirstOffence(_Strict):
     id: Slug
     title: Text
     subject: Literal["adult", "child", "any"]
+    # The reading's headline ("every element supported") is decided by the
+    # trafficking offences only: the related offences need more than a screening
+    # records (a purpose, what someone knew), so they never lead the reading.
+    headline: bool
     elements: list[NonEmpty] = Field(min_length=1)
 
 

@@ -64,6 +64,14 @@ from harbour.screening.engine.data import (
     reading_precedence,
 )
 from harbour.screening.engine.evaluation import evaluate, next_questions
+from harbour.screening.engine.law_first import (
+    LawFirstCode,
+    LawFirstElementResult,
+    LawFirstReading,
+    OffenceResult,
+    evaluate_law_first,
+)
+from harbour.screening.engine.plan import InterviewPlan, plan_interview
 
 __all__ = [
     "ANSWER_VALUES",
@@ -75,19 +83,26 @@ __all__ = [
     "Facts",
     "ForcedLabourResult",
     "IndicatorInfo",
+    "InterviewPlan",
+    "LawFirstCode",
+    "LawFirstElementResult",
+    "LawFirstReading",
     "LegalElementInfo",
     "LegalElementResult",
     "ListResult",
     "NextEffect",
     "NextQuestion",
+    "OffenceResult",
     "Reading",
     "ReadingCode",
     "RequirementResult",
     "ScreeningInputError",
     "Text",
     "evaluate",
+    "evaluate_law_first",
     "indicator_ids",
     "indicator_info",
     "next_questions",
+    "plan_interview",
     "reading_precedence",
 ]

@@ -10,7 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, is_dataclass
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from harbour.screening.engine.law_first import LawFirstReading
 
 # --- input --------------------------------------------------------------------------
 
@@ -41,6 +44,9 @@ class Facts:
 
     under_18: bool | None = None
     came_to_canada_from_abroad: bool | None = None
+    # The person was made to provide, or offer, sexual services: the list for
+    # sexual exploitation applies (for adults and children alike).
+    sexual_exploitation: bool | None = None
 
 
 class ScreeningInputError(ValueError):
@@ -56,6 +62,7 @@ class ScreeningInputError(ValueError):
         self.unknown_ids = tuple(unknown_ids)
         self.bad_values = tuple(bad_values)
         self.duplicate_ids = tuple(duplicate_ids)
+        self.catalogue_version = catalogue_version
         parts: list[str] = []
         if self.unknown_ids:
             where = f" in catalogue {catalogue_version}" if catalogue_version else ""
@@ -238,6 +245,10 @@ class Reading:
     notices: tuple[Text, ...]
     answer_counts: dict[str, int]
     evidence: dict[str, Answer]  # the answers that carried an evidence note or source
+    # "ilo_list" when a list for this person's age group and form is available;
+    # "law_first" when it is pending and the law-first reading carries the result.
+    path: str = "ilo_list"
+    law_first: LawFirstReading | None = None  # None when the legal file has no law-first path
 
     def dimension(self, key: str) -> DimensionResult:
         for lst in self.lists:

@@ -34,6 +34,8 @@ from harbour.screening.engine.data import (
     _reading_code,
 )
 from harbour.screening.engine.explain import _because_memo, _element_reason, _join, _notices
+from harbour.screening.engine.law_first import LawFirstReading, compile_law_first, read_law_first
+from harbour.screening.engine.plan import plan_interview
 
 
 def _normalise(c: _Compiled, answers: AnswersInput) -> tuple[_Masks, dict[str, Answer]]:
@@ -107,10 +109,30 @@ def evaluate(
     `facts.under_18` chooses the lists that can give a trafficking reading (child
     lists when True, adult lists otherwise). `as_of` picks the legal elements in
     force on that date (by valid_from / valid_until); by default, those with no end.
+
+    Answers may also hold the law-first questions of the catalogue's legal file
+    (ids `law.…`): they are read by `law_first.read_law_first`, and the reading
+    carries that result in `law_first`, with `path` saying which reading leads.
     """
     c = _compile(catalogue)
     facts = facts or Facts()
-    masks, evidence = _normalise(c, answers)
+    lf = compile_law_first(catalogue)
+    law_answers: AnswersInput = ()
+    if lf is not None:
+        answers, law_answers = _split(answers, lf.index)
+    law_error: ScreeningInputError | None = None
+    law_reading: LawFirstReading | None = None
+    if lf is not None:
+        try:
+            law_reading = read_law_first(lf, law_answers, facts, as_of)
+        except ScreeningInputError as error:
+            law_error = error
+    try:
+        masks, evidence = _normalise(c, answers)
+    except ScreeningInputError as error:
+        raise _merged(error, law_error) from None
+    if law_error is not None:
+        raise law_error
     yes = masks.yes
     subject = "child" if facts.under_18 is True else "adult"
 
@@ -204,7 +226,9 @@ def evaluate(
         forced_labour=forced_labour,
         legal_elements=legal,
         next_questions=next_questions,
-        notices=_notices(c, facts.under_18),
+        notices=_notices(c, facts.under_18)
+        if lf is None
+        else plan_interview(catalogue, facts).notices + c.notices_base,
         answer_counts={
             "yes": masks.yes.bit_count(),
             "no": masks.no.bit_count(),
@@ -213,6 +237,37 @@ def evaluate(
             "unanswered": len(c.ids) - answered.bit_count(),
         },
         evidence=evidence,
+        path=plan_interview(catalogue, facts).path if lf is not None else "ilo_list",
+        law_first=law_reading,
+    )
+
+
+def _split(answers: AnswersInput, law_ids: Mapping[str, int]) -> tuple[AnswersInput, AnswersInput]:
+    """Indicator answers and law-first answers, apart. A mapping with no law-first
+    id (the common case) is passed on as it is."""
+    if isinstance(answers, Mapping):
+        if law_ids.keys().isdisjoint(answers):
+            return answers, {}
+        return (
+            {k: v for k, v in answers.items() if k not in law_ids},
+            {k: v for k, v in answers.items() if k in law_ids},
+        )
+    listed = list(answers)
+    return (
+        [a for a in listed if a.indicator_id not in law_ids],
+        [a for a in listed if a.indicator_id in law_ids],
+    )
+
+
+def _merged(error: ScreeningInputError, other: ScreeningInputError | None) -> ScreeningInputError:
+    """One error naming every bad entry, indicators and law-first questions alike."""
+    if other is None:
+        return error
+    return ScreeningInputError(
+        sorted({*error.unknown_ids, *other.unknown_ids}),
+        sorted([*error.bad_values, *other.bad_values], key=lambda p: (p[0], repr(p[1]))),
+        sorted({*error.duplicate_ids, *other.duplicate_ids}),
+        error.catalogue_version,
     )
 
 
