@@ -235,7 +235,7 @@ def test_the_spreadsheet_row_follows_the_field_sheet_column_order():
 dates = st.dates(min_value=datetime.date(1950, 1, 1), max_value=datetime.date(2030, 12, 31))
 protections = st.builds(
     ProtectionInput,
-    pathway=st.sampled_from(sorted(MAPPING.protection_kinds) + ["employer_tip_line"]),
+    pathway=st.sampled_from([*sorted(MAPPING.protection_kinds), "employer_tip_line"]),
     submitted_on=dates,
     outcome=st.sampled_from([None, "granted", "refused", "withdrawn"]),
     decided_on=st.none() | dates,
