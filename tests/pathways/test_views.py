@@ -19,6 +19,7 @@ from harbour.audit.models import AuditEvent
 from harbour.audit.services import Actor
 from harbour.cases.models import Case, ImmigrationStatus, PermitType
 from harbour.pathways import services
+from harbour.pathways.facts import stored_facts
 from harbour.pathways.models import CaseFacts
 from harbour.pathways.rules import load_pathways
 from harbour.screening import services as screening_services
@@ -106,8 +107,9 @@ def test_saving_facts_keeps_them_encrypted_and_shows_the_pathways(
     assert response.status_code == 302
     assert response["Location"].endswith(f"?as_of={AS_OF.isoformat()}#results")
     assert "2026-11-01" not in response["Location"]  # facts never travel in the URL
-    saved = CaseFacts.objects.get(case=case)
+    saved = stored_facts(CaseFacts.objects.get(case=case).values)
     assert saved.values["status_lost_on"] == "2026-11-01"
+    assert saved.sources["status_lost_on"].source == "assumed"  # nobody said how it is known
     assert "province" not in saved.values  # the case already says so
     page = client.get(navigator_url(case, as_of=AS_OF.isoformat()))
     groups = {g.status.value: [p.id for p in g.pathways] for g in page.context["groups"]}

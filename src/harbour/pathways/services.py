@@ -8,8 +8,10 @@ deadlines it computes into case tasks, and audit every read and export.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
-from dataclasses import dataclass
+import importlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any
 
 from django.db import transaction
@@ -19,7 +21,13 @@ from harbour.audit.services import Actor, record
 from harbour.cases.models import Case
 from harbour.cases.services import DeadlineTask, add_deadline_tasks, require_case_role
 from harbour.pathways import engine
-from harbour.pathways.facts import Prefill, facts_from_case
+from harbour.pathways.facts import (
+    PROVENANCE_LABELS,
+    Prefill,
+    facts_document,
+    facts_from_case,
+    stored_facts,
+)
 from harbour.pathways.models import CaseFacts
 from harbour.pathways.rules import FACT_NAMES, load_pathways
 from harbour.screening.services import latest_completed
@@ -42,57 +50,116 @@ class CaseFactsView:
     prefill: Prefill
     confirmed: frozenset[str]
     updated_at: datetime.datetime | None
+    # Provenance of every known fact: the records' own, or what staff said.
+    sources: dict[str, engine.Provenance] = field(default_factory=dict)
 
     def origins(self) -> dict[str, str]:
-        """Where each known fact came from: a record, or staff."""
-        entered = str(_("entered by staff"))
-        return {**self.prefill.origins, **dict.fromkeys(self.confirmed, entered)}
+        """Where each known fact came from, in words: the record that gave it, or
+        how staff know it (stated, documented, assumed)."""
+        entered = {
+            name: str(PROVENANCE_LABELS[self.sources[name].source])
+            for name in self.confirmed
+            if name in self.sources
+        }
+        return {**self.prefill.origins, **entered}
+
+
+def _screening_summary_module() -> ModuleType | None:
+    """The screening's reading of either kind (ILO list or law-first), where this
+    build has it; otherwise the ILO-list reading code alone is read."""
+    try:
+        return importlib.import_module("harbour.screening.summary")
+    except ImportError:
+        return None
+
+
+def _screening_reading(case: Case) -> str | None:
+    module = _screening_summary_module()
+    if module is None:
+        latest = latest_completed(case)
+        return latest.reading_code if latest else None
+    summary = module.latest_reading_for_case(case)
+    if summary is None:
+        return None
+    if summary.reading_code:
+        return str(summary.reading_code)
+    # A law-first reading (no ILO list applied: a child, sexual exploitation)
+    # that supports every element of the offence is an indication of trafficking;
+    # a partial one says nothing either way, so the fact stays unknown.
+    if summary.law_first_code == "all_elements_supported":
+        return "trafficking_indicated"
+    return None
 
 
 def _prefill(case: Case) -> Prefill:
-    latest = latest_completed(case)
-    return facts_from_case(case, latest.reading_code if latest else None)
+    return facts_from_case(case, _screening_reading(case))
 
 
 def facts_for_case(case: Case) -> CaseFactsView:
     """Records first, then what staff confirmed on top: a confirmed value wins."""
     prefill = _prefill(case)
     saved = CaseFacts.objects.filter(case=case).first()
-    confirmed = {k: v for k, v in (saved.values if saved else {}).items() if v is not None}
-    # Facts saved under an older vocabulary are dropped, not fatal: the rules
-    # may retire a fact, and the page then asks again.
-    merged = {**prefill.values, **{k: v for k, v in confirmed.items() if k in FACT_NAMES}}
+    stored = stored_facts(saved.values if saved else {})
+    confirmed = {k: v for k, v in stored.values.items() if k in FACT_NAMES}
+    merged = {**prefill.values, **confirmed}
     try:
         facts = engine.Facts.from_mapping({k: _json_value(v) for k, v in merged.items()})
     except engine.FactsError:
+        # A value saved under an older vocabulary: the records alone, and the page asks again.
         facts = engine.Facts.from_mapping({k: _json_value(v) for k, v in prefill.values.items()})
-    return CaseFactsView(facts, prefill, frozenset(confirmed), saved.updated_at if saved else None)
+        confirmed = {}
+    sources = {**prefill.sources, **{k: stored.sources[k] for k in confirmed}}
+    return CaseFactsView(
+        facts, prefill, frozenset(confirmed), saved.updated_at if saved else None, sources
+    )
 
 
-def save_case_facts(actor: Actor, case: Case, facts: engine.Facts) -> CaseFacts:
-    """Keep the facts staff entered. Values equal to what the records already say
-    are not stored, so a later correction of the record shows through."""
+def save_case_facts(
+    actor: Actor,
+    case: Case,
+    facts: engine.Facts,
+    sources: Mapping[str, engine.Provenance] | None = None,
+) -> CaseFacts:
+    """Keep the facts staff entered, each with how it is known (`sources`; a fact
+    without one is kept as assumed by staff). A value equal to what the records
+    already say is not stored unless staff gave it a provenance of its own (a
+    document, say), so a later correction of the record shows through."""
     require_case_role(actor, case)
+    given = dict(sources or {})
+    documents = {d.document for d in given.values() if d.document}
+    if documents:
+        own = {
+            str(pk) for pk in case.documents.filter(pk__in=documents).values_list("pk", flat=True)
+        }
+        if documents - own:
+            raise ValueError(_("A document named as evidence is not one of this case's documents."))
     prefill = _prefill(case).values
     entered = {
         name: _json_value(value)
         for name, value in facts.known().items()
-        if prefill.get(name) != value
+        if prefill.get(name) != value or name in given
     }
+    document = facts_document(entered, given)
     with transaction.atomic():
         saved, _created = CaseFacts.objects.select_for_update().get_or_create(case=case)
-        before = saved.values
-        saved.values = entered
+        before = stored_facts(saved.values)
+        saved.values = document
         saved.updated_by = actor.user_or_none
         saved.save()
-        changed = sorted(k for k in set(before) | set(entered) if before.get(k) != entered.get(k))
+        after = stored_facts(document)
+        changed = sorted(
+            k
+            for k in set(before.values) | set(after.values)
+            if before.values.get(k) != after.values.get(k)
+            or before.sources.get(k) != after.sources.get(k)
+        )
         record(actor, "pathways.facts", case, detail={"changed": changed})
     return saved
 
 
 def evaluate_case(case: Case, as_of: datetime.date) -> tuple[CaseFactsView, engine.Result]:
     view = facts_for_case(case)
-    return view, engine.evaluate(load_pathways(), view.facts, as_of)
+    return view, engine.evaluate(load_pathways(), view.facts, as_of, provenance=view.sources)
 
 
 def record_navigator_view(actor: Actor, case: Case) -> None:
@@ -112,7 +179,11 @@ class DeadlineChoice:
 
 def deadline_choices(result: engine.Result) -> list[DeadlineChoice]:
     """Deadlines still ahead, of pathways that may be open to the person."""
-    open_statuses = (engine.Status.LIKELY_ELIGIBLE, engine.Status.POSSIBLY_ELIGIBLE)
+    open_statuses = (
+        engine.Status.LIKELY_ELIGIBLE,
+        engine.Status.POSSIBLY_ELIGIBLE,
+        engine.Status.NOT_YET,
+    )
     choices = [
         DeadlineChoice(f"pathway:{pathway.id}:{date.id}", pathway, date, date.date)
         for pathway in result.pathways

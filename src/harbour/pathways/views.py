@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
@@ -20,8 +20,10 @@ from django.utils.translation import gettext_lazy
 from django.utils.translation import override as language_override
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from harbour.accounts.models import Province
 from harbour.audit.services import Actor
 from harbour.cases import access
+from harbour.cases.models import Case
 from harbour.core.decorators import case_staff_required
 from harbour.pathways import engine, services
 from harbour.pathways.facts import fact_label
@@ -35,12 +37,20 @@ from harbour.screening.templatetags.screening_text import in_language
 
 STATUS_ORDER = (
     (engine.Status.LIKELY_ELIGIBLE, gettext_lazy("Likely eligible")),
-    (engine.Status.POSSIBLY_ELIGIBLE, gettext_lazy("Possibly eligible: facts missing")),
+    (
+        engine.Status.POSSIBLY_ELIGIBLE,
+        gettext_lazy("Possibly eligible: facts missing or rules unverified"),
+    ),
+    (engine.Status.NOT_YET, gettext_lazy("Not yet: open on a known date")),
     (engine.Status.NOT_ELIGIBLE, gettext_lazy("Not eligible on these facts")),
     (engine.Status.NOT_APPLICABLE, gettext_lazy("Not applicable")),
 )
 # The results page opens the groups a caseworker acts on; the others stay folded.
-OPEN_GROUPS = (engine.Status.LIKELY_ELIGIBLE, engine.Status.POSSIBLY_ELIGIBLE)
+OPEN_GROUPS = (
+    engine.Status.LIKELY_ELIGIBLE,
+    engine.Status.POSSIBLY_ELIGIBLE,
+    engine.Status.NOT_YET,
+)
 NEXT_FACTS_SHOWN = 6
 
 
@@ -49,10 +59,19 @@ class StatusGroup:
     status: engine.Status
     title: Any
     pathways: list[engine.PathwayResult]
+    # Not applicable only because they are another province's law: one line.
+    other_provinces: list[engine.PathwayResult] = field(default_factory=list)
 
     @property
     def open(self) -> bool:
         return self.status in OPEN_GROUPS
+
+    @property
+    def count(self) -> int:
+        return len(self.pathways) + len(self.other_provinces)
+
+
+VALUE_LABELS_PROVINCE = dict(Province.choices)
 
 
 @dataclass(frozen=True)
@@ -61,17 +80,39 @@ class NextFactView:
     label: str
 
 
+def _elsewhere(pathway: engine.PathwayResult) -> bool:
+    return (
+        pathway.status is engine.Status.NOT_APPLICABLE and "province" in pathway.not_applicable_on
+    )
+
+
 def _grouped(result: engine.Result) -> list[StatusGroup]:
-    return [
-        StatusGroup(status, title, [p for p in result.pathways if p.status is status])
-        for status, title in STATUS_ORDER
-    ]
+    groups = []
+    for status, title in STATUS_ORDER:
+        pathways = [p for p in result.pathways if p.status is status]
+        groups.append(
+            StatusGroup(
+                status,
+                title,
+                [p for p in pathways if not _elsewhere(p)],
+                [p for p in pathways if _elsewhere(p)],
+            )
+        )
+    return groups
 
 
-def _results_context(result: engine.Result) -> dict[str, Any]:
+def _province_name(code: str | None) -> str:
+    return str(VALUE_LABELS_PROVINCE.get(code or "", code or "")) if code else ""
+
+
+def _results_context(
+    result: engine.Result, documents: dict[str, str] | None = None
+) -> dict[str, Any]:
     return {
         "result": result,
         "groups": _grouped(result),
+        "province_name": _province_name(result.facts.province),
+        "document_names": documents or {},
         "next_facts": [
             NextFactView(item, fact_label(item.fact)) for item in result.ask_next[:NEXT_FACTS_SHOWN]
         ],
@@ -116,10 +157,11 @@ def navigator(request: HttpRequest) -> HttpResponse:
 def case_navigator(request: HttpRequest, case_id: str) -> HttpResponse:
     case = access.get_case_for(request.user, case_id)
     actor = Actor.from_request(request)
+    documents = _case_documents(case)
     if request.method == "POST":
-        form = NavigatorForm(request.POST)
+        form = NavigatorForm(request.POST, documents=list(documents.items()))
         if form.is_valid():
-            services.save_case_facts(actor, case, form.facts)
+            services.save_case_facts(actor, case, form.facts, form.sources)
             messages.success(request, _("Facts saved. The results below use them."))
             url = reverse("pathways:case_navigator", args=[case.pk])
             return redirect(f"{url}?as_of={form.as_of_date.isoformat()}#results")
@@ -130,7 +172,12 @@ def case_navigator(request: HttpRequest, case_id: str) -> HttpResponse:
     facts_view, result = services.evaluate_case(case, as_of)
     services.record_navigator_view(actor, case)
     form = NavigatorForm(
-        facts=facts_view.facts, origins=facts_view.origins(), initial={"as_of": as_of}
+        facts=facts_view.facts,
+        origins=facts_view.origins(),
+        documents=list(documents.items()),
+        sources=facts_view.sources,
+        recorded=facts_view.confirmed,
+        initial={"as_of": as_of},
     )
     choices = services.deadline_choices(result)
     deadlines_form = DeadlinesForm(
@@ -144,9 +191,17 @@ def case_navigator(request: HttpRequest, case_id: str) -> HttpResponse:
         "deadlines_form": deadlines_form,
         "letters": LETTERS.values(),
         "letter_form": LetterForm(initial={"language": _letter_language(request)}),
-        **_results_context(result),
+        **_results_context(result, documents),
     }
     return render(request, "pathways/navigator.html", context)
+
+
+def _case_documents(case: Case) -> dict[str, str]:
+    """The case's documents staff may name as showing a fact: id -> file name."""
+    return {
+        str(document.pk): f"{document.original_name} ({document.uploaded_at:%Y-%m-%d})"
+        for document in case.documents.order_by("-uploaded_at")
+    }
 
 
 @case_staff_required
