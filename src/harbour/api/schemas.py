@@ -24,7 +24,14 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
 from harbour.accounts.models import Province
-from harbour.cases.models import CaseStatus, ExploitationForm, ImmigrationStatus, PermitType, Sector
+from harbour.cases.models import (
+    CaseStatus,
+    ExploitationForm,
+    Gender,
+    ImmigrationStatus,
+    PermitType,
+    Sector,
+)
 
 
 def _clean_text(value: str) -> str:
@@ -136,6 +143,7 @@ class PersonOut(Out):
     permit_number: str
     nationality: str
     languages: str
+    gender: Gender
     immigration_status: ImmigrationStatus
     permit_type: PermitType
     permit_expiry: datetime.date | None
@@ -159,6 +167,7 @@ class PersonIn(Strict):
     permit_number: DocumentNumber = ""
     nationality: ShortText = ""
     languages: ShortText = ""
+    gender: Gender = Gender.NOT_RECORDED
     immigration_status: ImmigrationStatus = ImmigrationStatus.UNKNOWN
     permit_type: PermitType = PermitType.NONE
     permit_expiry: IsoDate | None = None
@@ -175,6 +184,7 @@ class PersonPatch(Strict):
     permit_number: DocumentNumber | None = None
     nationality: ShortText | None = None
     languages: ShortText | None = None
+    gender: Gender | None = None
     immigration_status: ImmigrationStatus | None = None
     permit_type: PermitType | None = None
     permit_expiry: IsoDate | None = None

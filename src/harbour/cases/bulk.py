@@ -30,6 +30,7 @@ from harbour.cases.services import (
     require_case_role,
     sync_permit_deadlines,
 )
+from harbour.reports.services import refresh_profiles_of
 
 BATCH_SIZE = 500
 
@@ -106,6 +107,7 @@ def open_cases_in_bulk(
                     [through(case_id=case.pk, user_id=user.pk) for case in cases]
                 )
             record_many(actor, entries)
+            refresh_profiles_of(people)
             for person in people:
                 if person.permit_expiry:
                     sync_permit_deadlines(actor, person)

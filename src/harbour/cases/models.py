@@ -44,6 +44,16 @@ class PermitType(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class Gender(models.TextChoices):
+    # Four coarse answers, enough for statistics (docs/data-classification.md
+    # says why this field is not encrypted); "not recorded" is the default so
+    # that nobody is counted under a guess.
+    WOMAN = "woman", _("Woman")
+    MAN = "man", _("Man")
+    ANOTHER = "another", _("Non-binary or another gender")
+    NOT_RECORDED = "not_recorded", _("Not recorded")
+
+
 class Person(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="people")
@@ -62,6 +72,9 @@ class Person(models.Model):
     permit_number = EncryptedTextField(_("permit number"), blank=True)
     nationality = EncryptedTextField(_("nationality"), blank=True)
     languages = EncryptedTextField(_("languages"), blank=True)
+    gender = models.CharField(
+        _("gender"), max_length=12, choices=Gender.choices, default=Gender.NOT_RECORDED
+    )
     immigration_status = models.CharField(
         _("immigration status"),
         max_length=20,
@@ -111,6 +124,7 @@ PERSON_FIELDS = (
     "permit_number",
     "nationality",
     "languages",
+    "gender",
     "immigration_status",
     "permit_type",
     "permit_expiry",

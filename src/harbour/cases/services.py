@@ -57,6 +57,7 @@ from harbour.cases.models import (
     parse_reminder_days,
     phone_index_for,
 )
+from harbour.reports.services import refresh_statistics_profile
 
 CASE_FIELDS = ("status", "province", "sector", "summary", "opened_on", "closed_on")
 
@@ -118,6 +119,7 @@ def register_person(actor: Actor, data: Mapping[str, Any]) -> Person:
         changed = apply_fields(person, data, PERSON_FIELDS)
         person.save()
         record(actor, "person.create", person, detail={"fields": changed})
+        refresh_statistics_profile(person)
         sync_permit_deadlines(actor, person)
     return person
 
@@ -129,6 +131,7 @@ def update_person(actor: Actor, person: Person, data: Mapping[str, Any]) -> list
         if changed:
             person.save()
             record(actor, "person.update", person, detail={"fields": changed})
+            refresh_statistics_profile(person)
         if {"permit_expiry", "permit_type"} & set(changed):
             sync_permit_deadlines(actor, person)
     return changed
@@ -161,6 +164,7 @@ def open_case(
         staff = assigned_to if assigned_to else [actor.user_or_none]
         case.assigned_to.set(_same_organisation_staff(membership, staff))
         record(actor, "case.create", case, detail={"fields": changed, "forms": case.forms})
+        refresh_statistics_profile(person)
         if person.permit_expiry:
             sync_permit_deadlines(actor, person)
     return case
@@ -227,6 +231,7 @@ def update_case(
                 changed.append("assigned_to")
         if changed:
             record(actor, "case.update", case, detail={"fields": changed})
+            refresh_statistics_profile(case.person)
         if closing:
             _approved_at_once(actor, case, "")
         if "status" in changed and case.status != CaseStatus.CLOSED and case.person.permit_expiry:

@@ -21,7 +21,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from harbour.accounts.models import Province
-from harbour.cases.models import CaseStatus, ExploitationForm, ImmigrationStatus, PermitType, Sector
+from harbour.cases.models import (
+    CaseStatus,
+    ExploitationForm,
+    Gender,
+    ImmigrationStatus,
+    PermitType,
+    Sector,
+)
 from harbour.core.spreadsheets import normalise_header
 
 
@@ -109,6 +116,14 @@ TARGETS: tuple[Target, ...] = (
     ),
     Target(
         "languages", gettext_lazy("Languages"), "person", headers=("language", "langue", "langues")
+    ),
+    Target(
+        "gender",
+        gettext_lazy("Gender"),
+        "person",
+        kind="choice",
+        choices=Gender,
+        headers=("sex", "genre", "sexe"),
     ),
     Target(
         "immigration_status",
