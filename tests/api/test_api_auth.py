@@ -102,7 +102,12 @@ NETWORK_READERS = [
 OPEN_TO_EVERY_TOKEN = [
     ("get", "/api/v1/pathways/rules"),
     ("get", "/api/v1/pathways/rules/vtip_trp"),
+    # Harbour's HTCDS schema names fields, never data.
+    ("get", "/api/v1/htcds/schema"),
 ]
+# HTCDS export (docs/reports.md): supervisors and organisation admins, of their
+# own organisation; every other role 403.
+HTCDS_EXPORTERS = [("get", "/api/v1/htcds/export")]
 
 
 def assessment_of(case: Any) -> Any:
@@ -351,6 +356,21 @@ def test_the_open_endpoints_still_need_a_token_and_answer_every_role(
         assert getattr(api_as(user), method)(path).status_code == 200
 
 
+@pytest.mark.parametrize(("method", "path"), HTCDS_EXPORTERS)
+def test_htcds_export_answers_supervisors_and_org_admins_and_refuses_the_rest(
+    method, path, api_as, caseworker, supervisor, analyst, make_user, organisation, case
+):
+    assert getattr(ApiClient(None), method)(path).status_code == 401
+    org_admin = make_user("olive", Role.ORG_ADMIN, organisation)
+    for user in (supervisor, org_admin):
+        assert getattr(api_as(user), method)(path).status_code == 200
+    platform_admin = make_user("platform", Role.PLATFORM_ADMIN, organisation)
+    for user in (caseworker, analyst, platform_admin):
+        response = getattr(api_as(user), method)(path)
+        assert response.status_code == 403
+        assert b"Rosa" not in response.content
+
+
 def test_an_expired_token_is_refused_with_401(token_for, caseworker, case, intruder):
     token = token_for(caseworker, days=1)
     ApiToken.objects.update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
@@ -445,7 +465,9 @@ def test_the_openapi_document_is_served_and_declares_bearer_security(client, int
     schemes = document["components"]["securitySchemes"]
     assert schemes == {"TokenAuth": {"type": "http", "scheme": "bearer"}}
     operations = [op for path in document["paths"].values() for op in path.values()]
-    assert len(operations) == len(ENDPOINTS) + len(NETWORK_READERS) + len(OPEN_TO_EVERY_TOKEN)
+    assert len(operations) == len(ENDPOINTS) + len(NETWORK_READERS) + len(
+        OPEN_TO_EVERY_TOKEN
+    ) + len(HTCDS_EXPORTERS)
     for operation in operations:
         assert operation["security"] == [{"TokenAuth": []}]
         assert {"401", "403", "404", "422"} <= set(operation["responses"])
