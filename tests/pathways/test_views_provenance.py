@@ -194,3 +194,41 @@ def test_an_intruder_cannot_save_provenance_on_our_case(
     )
     assert response.status_code == 404
     assert not CaseFacts.objects.filter(case=case).exists()
+
+
+def _letter_text(content: bytes) -> str:
+    import io
+
+    from docx import Document
+
+    document = Document(io.BytesIO(content))
+    return "\n".join(p.text for p in document.paragraphs)
+
+
+def test_a_letter_asserts_stated_and_documented_facts_only(caseworker: Any, signed_in: Any) -> None:
+    case = worker_case(caseworker)
+    client = signed_in(caseworker)
+    client.post(
+        navigator_url(case),
+        {
+            "as_of": AS_OF.isoformat(),
+            "in_canada": "yes",
+            "in_canada__source": "stated",
+            "abuse_at_work": "yes",
+            "abuse_at_work__source": "assumed",
+        },
+    )
+    url = reverse("pathways:case_letter", args=[case.pk, "owp-vulnerable-workers"])
+    text = _letter_text(client.get(url, {"as_of": AS_OF.isoformat(), "language": "en"}).content)
+    lines = text.splitlines()
+    # Stated by the person: asserted as it is.
+    assert any(line.startswith("The worker is in Canada (") for line in lines)
+    # Assumed by staff, or only in Harbour's records: to confirm, saying why.
+    assert any(
+        line.startswith("[To confirm before sending:") and "assumed by staff" in line
+        for line in lines
+    )
+    assert any("Immigration status: from the record" in line for line in lines)
+    # The rules' review date has passed on the day of the letter: it says so.
+    assert "These rules were due for review by" in text
+    assert "Harbour's reading on these facts:" in text

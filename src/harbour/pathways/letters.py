@@ -8,7 +8,10 @@ the draft names the case by its reference only: the person's legal name, date of
 birth and client number are left as bracketed blanks for the caseworker to fill
 in the word processor, so a copy left in a downloads folder identifies nobody.
 Anything the facts do not establish is a bracketed "to confirm" line, never a
-claim.
+claim; and a criterion is stated as a fact only when every fact it rests on was
+stated by the person or is shown by a document. What comes from Harbour's own
+records, a screening or an assumption by staff is listed to confirm, with where
+it came from.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from django.utils.translation import override as language_override
 
 from harbour.cases.models import Case
 from harbour.pathways import engine
+from harbour.pathways.facts import fact_label, provenance_label
 from harbour.screening.documents import (
     EvidenceSummary,
     docx_bytes,
@@ -106,12 +110,30 @@ def letter_filename(case: Case, kind: LetterKind, day: datetime.date) -> str:
     return f"support-letter-{kind.slug}-{reference}-{day.isoformat()}.docx"
 
 
+def _unasserted(criterion: engine.CriterionResult) -> list[str]:
+    """The facts behind a criterion that the letter may not assert: neither stated
+    by the person nor documented, each with where it came from."""
+    return [
+        f"{fact_label(name)}: {provenance_label(provenance)}"
+        for name, provenance in criterion.provenance
+        if provenance is None or not provenance.assertable
+    ]
+
+
 def _add_criteria(document: object, pathway: engine.PathwayResult, lang: str) -> list[str]:
     """The criteria as statements; what is not established becomes a line to confirm."""
     unverified: list[str] = []
     for criterion in pathway.criteria:
         label = in_language(criterion.label, lang)
-        if criterion.outcome is engine.Outcome.MET:
+        unasserted = _unasserted(criterion)
+        if criterion.outcome is engine.Outcome.MET and unasserted:
+            text = (
+                "["
+                + _("To confirm before sending: %(criterion)s (%(origins)s)")
+                % {"criterion": label, "origins": "; ".join(unasserted)}
+                + "]"
+            )
+        elif criterion.outcome is engine.Outcome.MET:
             text = label
         elif criterion.outcome is engine.Outcome.UNKNOWN:
             text = "[" + _("To confirm before sending: %(criterion)s") % {"criterion": label} + "]"
@@ -125,6 +147,27 @@ def _add_criteria(document: object, pathway: engine.PathwayResult, lang: str) ->
         if not criterion.source.verified:
             unverified.append(f"{label}: {criterion.source.verification_note}")
     return unverified
+
+
+def _add_caseworker_notes(
+    document: object, pathway: engine.PathwayResult, day: datetime.date
+) -> None:
+    """What Harbour concluded and how far to trust it, for the caseworker only."""
+    notes = [
+        _("Harbour's reading on these facts: %(explanation)s")
+        % {"explanation": in_language(pathway.explanation)}
+    ]
+    if pathway.review_overdue or pathway.review_by < day:
+        notes.append(
+            _(
+                "These rules were due for review by %(day)s: check the sources for changes "
+                "before relying on them."
+            )
+            % {"day": _day(pathway.review_by)}
+        )
+    document.add_heading(_("For the caseworker: Harbour's reading"), level=2)  # type: ignore[attr-defined]
+    for note in notes:
+        muted(document.add_paragraph(note, style="List Bullet"))  # type: ignore[attr-defined]
 
 
 def support_letter_docx(
@@ -271,6 +314,7 @@ def _letter(
         document.add_heading(_("For the caseworker: check before relying on"), level=2)
         for warning in unverified:
             muted(document.add_paragraph(warning, style="List Bullet"))
+    _add_caseworker_notes(document, pathway, result.as_of)
     footer = document.sections[0].footer.paragraphs[0]
     footer.text = f"{case.reference} · {kind.subject}"
     return docx_bytes(document)
