@@ -41,6 +41,7 @@ from harbour.audit.services import Actor
 from harbour.cases.models import Case, ClosureRequest, Consent, Note
 from harbour.cases.services import add_task, identify_need, request_closure, upload_document
 from harbour.networks.services import add_mention
+from harbour.pathways.applications import record_application
 from harbour.screening.models import Assessment
 from harbour.screening.services import start_assessment
 from harbour.urls import urlpatterns as harbour_urlpatterns
@@ -162,6 +163,16 @@ START = {"interview_language": "en", "under_18": "no", "came_to_canada_from_abro
 FACTS = {"under_18": "no", "came_to_canada_from_abroad": "unknown"}
 NEXT = {"action": "next"}  # a step with nothing answered: skipped, on to the next one
 AS_OF = {"as_of": "2026-11-29"}  # the navigator's day; every fact unknown
+APPLICATION = {"pathway_id": "vtip_trp", "submitted_on": "2026-01-05", "submitted_by": "person"}
+API_APPLICATION = APPLICATION
+DECISION = {"outcome": "refused", "decided_on": "2026-02-05"}
+API_DECISION = DECISION
+TO_APPLICATION = Redirect("/cases/{case_id}/applications/{application_id}/")
+APPLICATION_ON_FILE = {
+    "pathway_id": "vtip_trp",
+    "submitted_on": datetime.date(2026, 1, 5),
+    "submitted_by": "lawyer",
+}
 ASSESSMENT = "/cases/{case_id}/screening/{assessment_id}/"
 TO_READING = Redirect(ASSESSMENT)
 TO_STEP_2 = Redirect(ASSESSMENT + "step/2/")
@@ -486,6 +497,40 @@ POLICY: dict[str, list[Check]] = {
         Check("GET", THEIRS, THEIR_FILE),
         Check("DELETE", OURS, READ_ONLY_FILE_WRONG_METHOD),
     ],
+    # Applications for protection and their decisions: case files.
+    "pathways:application_new": [
+        Check("GET", OURS, OUR_FILE),
+        Check("GET", THEIRS, THEIR_FILE),
+        Check("POST", OURS, Row(LOGIN, ANYWHERE, 404, ANYWHERE, ANYWHERE, 403, 403), APPLICATION),
+        Check("POST", THEIRS, THEIR_FILE, APPLICATION),
+        Check("PUT", OURS, WRONG_METHOD),
+    ],
+    "pathways:application_detail": [
+        Check("GET", OURS, OUR_FILE),
+        Check("GET", THEIRS, THEIR_FILE),
+        Check("DELETE", OURS, READ_ONLY_FILE_WRONG_METHOD),
+    ],
+    "pathways:application_edit": [
+        Check("GET", OURS, OUR_FILE),
+        Check("GET", THEIRS, THEIR_FILE),
+        Check(
+            "POST",
+            OURS,
+            Row(LOGIN, TO_APPLICATION, 404, *[TO_APPLICATION] * 2, 403, 403),
+            APPLICATION,
+        ),
+        Check("POST", THEIRS, THEIR_FILE, APPLICATION),
+        Check("PUT", OURS, WRONG_METHOD),
+    ],
+    "pathways:application_decision": [
+        Check("GET", OURS, OUR_FILE),
+        Check("GET", THEIRS, THEIR_FILE),
+        Check(
+            "POST", OURS, Row(LOGIN, TO_APPLICATION, 404, *[TO_APPLICATION] * 2, 403, 403), DECISION
+        ),
+        Check("POST", THEIRS, THEIR_FILE, DECISION),
+        Check("PUT", OURS, WRONG_METHOD),
+    ],
     # --- Services directory: read by every case role, kept by supervisors and
     # organisation admins of the organisation that maintains an entry ---
     "directory:service_list": [
@@ -675,6 +720,23 @@ POLICY: dict[str, list[Check]] = {
         Check("POST", NONE, Row(LOGIN, 403, 403, TO_SHARING, TO_SHARING, 403, 403)),
         Check("PUT", NONE, Row(LOGIN, 403, 403, 405, 405, 403, 403)),
     ],
+    # --- HTCDS export (docs/reports.md): supervisors and organisation admins
+    # export their own organisation; the schema names fields, never data; only
+    # the platform admin allows identified export to a partner.
+    "reports:htcds_export": [
+        Check("GET", NONE, EDITORS),
+        Check("POST", NONE, EDITORS, {"format": "json"}),
+        Check("PUT", NONE, Row(LOGIN, 403, 403, 405, 405, 403, 403)),
+    ],
+    "reports:htcds_schema": [
+        Check("GET", NONE, ANY_STAFF),
+        Check("POST", NONE, Row(LOGIN, 405, 405, 405, 405, 405, 405)),
+    ],
+    "reports:htcds_grants": [
+        Check("GET", NONE, Row(LOGIN, 403, 403, 403, 403, 403, 200)),
+        Check("POST", NONE, Row(LOGIN, 403, 403, 403, 403, 403, 400)),  # empty form
+        Check("PUT", NONE, Row(LOGIN, 403, 403, 403, 403, 403, 405)),
+    ],
     # --- API v1 (bearer tokens only) ---
     "api:api-root": [Check("GET", NONE, all_(404))],
     # The schema is public (no interactive docs page is served); it names
@@ -774,6 +836,25 @@ POLICY: dict[str, list[Check]] = {
         Check("GET", OURS, API_OUR_FILE),
         Check("GET", THEIRS, API_THEIR_FILE),
         Check("DELETE", OURS, all_(405)),
+    ],
+    "api:list_applications": [
+        Check("GET", OURS, API_OUR_FILE),
+        Check("GET", THEIRS, API_THEIR_FILE),
+        Check("DELETE", OURS, all_(405)),
+    ],
+    "api:create_application": [
+        Check("POST", OURS, API_OUR_FILE_CREATED, API_APPLICATION),
+        Check("POST", THEIRS, API_THEIR_FILE, API_APPLICATION),
+    ],
+    "api:get_application": [
+        Check("GET", OURS, API_OUR_FILE),
+        Check("GET", THEIRS, API_THEIR_FILE),
+        Check("DELETE", OURS, all_(405)),
+    ],
+    "api:record_application_decision": [
+        Check("PUT", OURS, API_OUR_FILE, API_DECISION),
+        Check("PUT", THEIRS, API_THEIR_FILE, API_DECISION),
+        Check("GET", OURS, all_(405)),
     ],
     # --- Documents, timeline, closure and assignment through the API ---
     "api:list_documents": [
@@ -943,6 +1024,16 @@ POLICY: dict[str, list[Check]] = {
         Check("GET", NONE, Row(401, 200, 200, 200, 200, 200, 200)),
         Check("DELETE", NONE, all_(405)),
     ],
+    # HTCDS: the schema for every token; the export of the caller's own
+    # organisation for supervisors and organisation admins.
+    "api:htcds_schema": [
+        Check("GET", NONE, Row(401, 200, 200, 200, 200, 200, 200)),
+        Check("POST", NONE, all_(405)),
+    ],
+    "api:htcds_export_records": [
+        Check("GET", NONE, Row(401, 403, 403, 200, 200, 403, 403)),
+        Check("DELETE", NONE, all_(405)),
+    ],
 }
 
 OBJECT_IDS = (
@@ -961,6 +1052,7 @@ OBJECT_IDS = (
     "mention_id",
     "entity_id",
     "network_id",
+    "application_id",
 )
 # Parameters that name no object get one fixed value (the first step of an interview).
 FIXED_PARAMS = {
@@ -1103,6 +1195,8 @@ def world(
             closure = ClosureRequest.objects.create(case=case_, requested_by=user)
             Case.objects.filter(pk=case_.pk).update(status="active", closed_on=None)
         world.ids[whose]["closure_id"] = str(closure.pk)
+        application = record_application(Actor(user=user), case_, APPLICATION_ON_FILE)
+        world.ids[whose]["application_id"] = str(application.pk)
     # A directory service and a checked spreadsheet import kept by each organisation.
     for whose, editor in ((OURS, supervisor), (THEIRS, intruder)):
         world.ids[whose]["service_id"] = str(make_service(editor).pk)

@@ -53,6 +53,10 @@ ENDPOINTS = [
     ("post", "/api/v1/consents/{consent}/withdraw"),
     ("post", "/api/v1/pathways/evaluate"),
     ("get", "/api/v1/cases/{case}/pathways"),
+    ("get", "/api/v1/cases/{case}/applications"),
+    ("post", "/api/v1/cases/{case}/applications"),
+    ("get", "/api/v1/applications/{application}"),
+    ("put", "/api/v1/applications/{application}/decision"),
     ("get", "/api/v1/directory/services"),
     ("get", "/api/v1/directory/services/{service}"),
     ("get", "/api/v1/cases/{case}/documents"),
@@ -167,6 +171,18 @@ def need_of(case: Any) -> Any:
     )
 
 
+def application_of(case: Any) -> Any:
+    """An application on the case, made directly (setup, not under test)."""
+    from harbour.pathways.models import Application
+
+    return case.applications.first() or Application.objects.create(
+        case=case,
+        pathway_id="vtip_trp",
+        submitted_on=datetime.date(2026, 1, 5),
+        submitted_by="lawyer",
+    )
+
+
 def mention_of(case: Any) -> Any:
     """A linked party on the case whose person consents to linkage, made
     directly (setup, not under test)."""
@@ -209,6 +225,7 @@ def call(client: ApiClient, method: str, path: str, case: Any) -> Any:
     revocable = outgoing_referral(case).pk if "{revocable}" in path else None
     outside = outside_referral(case).pk if "{outside}" in path else None
     need = need_of(case).pk if "{need}" in path else None
+    application = application_of(case).pk if "{application}" in path else None
     mention = (
         mention_of(case)
         if {"{mention}", "{entity}", "{network}"} & set(re.findall(r"\{\w+\}", path))
@@ -222,6 +239,7 @@ def call(client: ApiClient, method: str, path: str, case: Any) -> Any:
         revocable=revocable,
         outside=outside,
         need=need,
+        application=application,
         document=document,
         closure=closure,
         case=case.pk,
@@ -235,6 +253,11 @@ def call(client: ApiClient, method: str, path: str, case: Any) -> Any:
         return client.get(url)
     if method == "delete":
         return client.client.delete(url, headers=client.headers)
+    if url.endswith("/applications"):
+        body = {"pathway_id": "vtip_trp", "submitted_on": "2026-01-05", "submitted_by": "person"}
+        return client.post(url, body)
+    if "/applications/" in url:
+        return client.put(url, {"outcome": "refused", "decided_on": "2026-02-05"})
     if url.endswith("/mentions"):
         return client.post(url, {"role": "recruiter", "name": "Bob Smith"})
     if "/mentions/" in url:

@@ -40,6 +40,8 @@ from harbour.cases.models import Case, ClosureRequest, Consent, Document, Need, 
 from harbour.directory.models import OutsideReferral, Referral
 from harbour.networks.models import Mention
 from harbour.networks.services import add_mention
+from harbour.pathways.applications import record_application
+from harbour.pathways.models import Application
 from harbour.screening.models import Assessment
 from harbour.screening.services import start_assessment
 from tests.api.conftest import bearer
@@ -138,6 +140,9 @@ class World:
     # A linked party on each organisation's case (its entity, its network).
     own_mention: Any = None
     other_mention: Any = None
+    # An application for protection on each organisation's case.
+    own_application: Any = None
+    other_application: Any = None
 
     def other_ids(self) -> set[str]:
         organisation = self.other_case.organisation
@@ -176,6 +181,12 @@ class World:
                 str(pk)
                 for model in (Document, ClosureRequest, OutsideReferral, Need)
                 for pk in model.objects.filter(case__organisation=organisation).values_list(
+                    "pk", flat=True
+                )
+            }
+            | {
+                str(pk)
+                for pk in Application.objects.filter(case__organisation=organisation).values_list(
                     "pk", flat=True
                 )
             }
@@ -270,7 +281,27 @@ def snapshot(organisation: Organisation) -> list[Any]:
         (m.pk, m.role, m.name, m.other_name, m.phones, m.address, m.notes, m.entity_id)
         for m in Mention.objects.filter(organisation=organisation).order_by("pk")
     ]
+    applications = [
+        (
+            a.pk,
+            a.pathway_id,
+            a.submitted_on,
+            a.submitted_by,
+            a.reference_number,
+            a.documents_sent,
+            a.updated_at,
+            *(
+                (d.outcome, d.decided_on, d.valid_until, d.conditions, d.updated_at)
+                if (d := getattr(a, "decision", None))
+                else ()
+            ),
+        )
+        for a in Application.objects.filter(case__organisation=organisation)
+        .select_related("decision")
+        .order_by("pk")
+    ]
     return [
+        applications,
         people,
         cases,
         tasks,
@@ -330,7 +361,16 @@ def world(
     ):
         services.record_consent(Actor(user=user), case_.person, "network_linkage", method="spoken")
         linked[user.pk] = add_mention(Actor(user=user), case_, {"role": "employer", "name": name})
+    submitted = {"pathway_id": "vtip_trp", "submitted_on": datetime.date(2026, 1, 5)}
+    own_application = record_application(
+        Actor(user=caseworker), own, {**submitted, "submitted_by": "lawyer"}
+    )
+    other_application = record_application(
+        Actor(user=intruder), other, {**submitted, "submitted_by": "person"}
+    )
     return World(
+        own_application=own_application,
+        other_application=other_application,
         own_mention=linked[caseworker.pk],
         other_mention=linked[intruder.pk],
         own_need=own_need,
@@ -372,6 +412,7 @@ def aim_at(
     outside_id: Any = None,
     need_id: Any = None,
     mention: Any = None,
+    application_id: Any = None,
 ) -> bool:
     """Point the generated request at the given records; True if it names one."""
     aimed = False
@@ -382,6 +423,7 @@ def aim_at(
         ("referral_id", referral_id),
         ("outside_id", outside_id),
         ("need_id", need_id),
+        ("application_id", application_id),
         ("mention_id", mention.pk if mention else None),
         ("entity_id", mention.entity_id if mention else None),
         ("network_id", mention.entity.network_id if mention else None),
@@ -435,6 +477,7 @@ def test_fuzzed_requests_get_documented_answers_and_never_a_server_error(
             world.own_outside.pk,
             need_id=world.own_need.pk,
             mention=world.own_mention,
+            application_id=world.own_application.pk,
         )
     case.call_and_validate(checks=CHECKS)
 
@@ -459,6 +502,7 @@ def test_tokens_of_one_organisation_never_reach_another_organisations_records(
         world.other_outside.pk,
         need_id=world.other_need.pk,
         mention=world.other_mention,
+        application_id=world.other_application.pk,
     )
     # The caseworker's cases are filtered twice (organisation, assignment);
     # a supervisor sees the whole organisation, so for that token only the
@@ -530,9 +574,14 @@ def test_the_fuzzer_reaches_real_records(api_schema: Any, world: World) -> None:
             case.path_parameters = {"network_id": str(world.own_mention.entity.network_id)}
         if "{pathway_id}" in op.path:
             case.path_parameters = {"pathway_id": "vtip_trp"}
+        if "{application_id}" in op.path:
+            case.path_parameters = {"application_id": str(world.own_application.pk)}
         token_headers = headers
         if op.path.endswith(("/decision", "/assignment")) or "/networks" in op.path:
             # Supervisors and organisation admins only (and analysts, for networks).
+            token_headers = bearer(world.supervisor_token)
+        if op.path.endswith("/htcds/export"):
+            # HTCDS export: supervisors and organisation admins only.
             token_headers = bearer(world.supervisor_token)
         if op.method.upper() in ("POST", "PATCH", "PUT"):
             body: dict[str, Any] = {}
@@ -546,6 +595,11 @@ def test_the_fuzzer_reaches_real_records(api_schema: Any, world: World) -> None:
                 body = {"purpose": "research", "method": "spoken"}
             elif op.path.endswith("/documents"):
                 body = {"file_name": "note.txt", "content_base64": "aGVsbG8="}
+            elif op.path.endswith("/applications"):
+                body = {"pathway_id": "refugee_claim", "submitted_on": "2026-02-01"}
+                body["submitted_by"] = "person"
+            elif "/applications/" in op.path:
+                body = {"outcome": "refused", "decided_on": "2026-03-01"}
             elif op.path.endswith("/decision"):
                 body = {"approve": False}
             elif op.path.endswith("/assignment"):

@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
 from harbour.api import schemas
+from harbour.api.applications import router as applications_router
 from harbour.api.common import Errors, PageParams, actor_of, case_staff
 from harbour.api.consents import router as consents_router
 from harbour.api.directory import router as directory_router
@@ -48,6 +49,7 @@ api.add_router("", screening_router)
 api.add_router("", tasks_router)
 api.add_router("", consents_router)
 api.add_router("", pathways_router)
+api.add_router("", applications_router)
 api.add_router("", directory_router)
 api.add_router("", referrals_router)
 api.add_router("", lifecycle_router)
