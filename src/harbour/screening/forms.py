@@ -1,7 +1,8 @@
 """Screening forms: starting an interview, its facts, and one step of questions.
 
-A step is one dimension of one available indicator list, in catalogue order.
-The forms only check what was typed; what the answers mean is the engine's job.
+A step is one dimension of an available indicator list that applies to the
+person, or one section of the law-first questions. The forms only check what was
+typed; what the answers mean is the engine's job.
 """
 
 from __future__ import annotations
@@ -17,6 +18,12 @@ from django.utils.translation import gettext_lazy as _
 
 from harbour.screening.catalogue import Catalogue, Dimension, Indicator, IndicatorList
 from harbour.screening.documents import native_language_name
+from harbour.screening.engine import Facts, plan_interview
+from harbour.screening.engine.law_first import (
+    LawFirstQuestionInfo,
+    LawFirstSectionInfo,
+    compile_law_first,
+)
 from harbour.screening.models import Answer, AnswerValue
 from harbour.screening.services import INTERVIEW_LANGUAGES, AnswerInput
 
@@ -32,34 +39,61 @@ SKIP = ""
 
 
 @dataclass(frozen=True)
+class LawFirstHeading:
+    """What a law-first step shows where an ILO/EC step shows its list."""
+
+    title: Any  # a bilingual text
+    verified: bool
+    verification_note: str | None
+
+
+@dataclass(frozen=True)
 class InterviewStep:
+    """One page of the interview: a dimension of an ILO/EC list, or a section of
+    the law-first questions. Both give a title and a description (`dimension`),
+    a heading with its verification state (`indicator_list`) and the questions
+    (`indicators`: each with id, label, question, help, grade or None, verified)."""
+
     number: int  # from 1
-    indicator_list: IndicatorList
-    dimension: Dimension
-    indicators: tuple[Indicator, ...]
+    indicator_list: IndicatorList | LawFirstHeading
+    dimension: Dimension | LawFirstSectionInfo
+    indicators: tuple[Indicator | LawFirstQuestionInfo, ...]
+    law_first: bool = False
 
     @property
     def key(self) -> str:
-        """`<list>.<dimension>`, as the engine names a dimension."""
-        return f"{self.indicator_list.id}.{self.dimension.id}"
+        """`<list>.<dimension>` as the engine names a dimension; `law.<section>`."""
+        if isinstance(self.dimension, LawFirstSectionInfo):
+            return f"law.{self.dimension.id}"
+        return f"{self.indicator_list.id}.{self.dimension.id}"  # type: ignore[union-attr]
 
     @property
     def indicator_ids(self) -> tuple[str, ...]:
         return tuple(indicator.id for indicator in self.indicators)
 
 
-def interview_steps(catalogue: Catalogue) -> list[InterviewStep]:
-    """One step per dimension of every available list, in catalogue order.
-
-    Lists pending verification have no questions yet, so they give no step.
-    """
+def interview_steps(catalogue: Catalogue, facts: Facts | None = None) -> list[InterviewStep]:
+    """The interview for this person, as the engine's plan says: one step per
+    dimension of each list that applies and is available, then one per law-first
+    section. A list pending verification gives no step, and no other list is
+    asked in its place (the plan's notices say so)."""
+    plan = plan_interview(catalogue, facts or Facts())
     steps: list[InterviewStep] = []
     for indicator_list in catalogue.lists:
-        if not indicator_list.available:
+        if indicator_list.id not in plan.asked_lists:
             continue
         for dimension in indicator_list.dimensions:
             indicators = tuple(i for i in indicator_list.indicators if i.dimension == dimension.id)
             steps.append(InterviewStep(len(steps) + 1, indicator_list, dimension, indicators))
+    law = compile_law_first(catalogue)
+    path = catalogue.legal.law_first
+    if law is not None and path is not None:
+        heading = LawFirstHeading(path.title, path.verified, path.verification_note)
+        questions = {q.id: q for q in law.questions}
+        for section in law.sections:
+            if section.id in plan.law_first_sections:
+                asked = tuple(questions[i] for i in section.question_ids)
+                steps.append(InterviewStep(len(steps) + 1, heading, section, asked, True))
     return steps
 
 
@@ -98,11 +132,25 @@ class FactsForm(forms.Form):
         widget=forms.RadioSelect,
         help_text=_("Some legal elements (IRPA s. 118) depend on it."),
     )
+    sexual_exploitation = forms.ChoiceField(
+        label=_("Was the person made to provide or offer sexual services?"),
+        choices=TRI_STATE,
+        initial="unknown",
+        required=False,  # added after the first release: a form without it means unknown
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Chooses the indicator list that applies. Where that list is not yet "
+            "available, the interview asks the law's own elements instead."
+        ),
+    )
 
     def facts(self) -> dict[str, bool | None]:
         return {
             "under_18": _AS_BOOL[self.cleaned_data["under_18"]],
             "came_to_canada_from_abroad": _AS_BOOL[self.cleaned_data["came_to_canada_from_abroad"]],
+            "sexual_exploitation": _AS_BOOL[
+                self.cleaned_data.get("sexual_exploitation") or "unknown"
+            ],
         }
 
 
@@ -117,7 +165,12 @@ class StartForm(FactsForm):
             "stay in the language of your screen."
         ),
     )
-    field_order = ["interview_language", "under_18", "came_to_canada_from_abroad"]
+    field_order = [
+        "interview_language",
+        "under_18",
+        "came_to_canada_from_abroad",
+        "sexual_exploitation",
+    ]
 
 
 # --- One step of questions -------------------------------------------------------------------
@@ -125,9 +178,9 @@ class StartForm(FactsForm):
 
 @dataclass(frozen=True)
 class Question:
-    """One indicator on a step page, with its three fields."""
+    """One indicator (or law-first question) on a step page, with its three fields."""
 
-    indicator: Indicator
+    indicator: Indicator | LawFirstQuestionInfo
     anchor: str
     answer: BoundField
     evidence: BoundField

@@ -42,6 +42,11 @@ class Assessment(models.Model):
     came_to_canada_from_abroad = models.BooleanField(
         _("came to Canada from abroad"), null=True, blank=True
     )
+    # Chooses the list that applies (sexual exploitation or labour); the ILO/EC
+    # sexual-exploitation lists are pending, so True leads to the law-first path.
+    sexual_exploitation = models.BooleanField(
+        _("made to provide sexual services"), null=True, blank=True
+    )
     status = models.CharField(
         max_length=12, choices=AssessmentStatus.choices, default=AssessmentStatus.IN_PROGRESS
     )

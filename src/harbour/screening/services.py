@@ -40,6 +40,7 @@ def facts_for(assessment: Assessment) -> engine.Facts:
     return engine.Facts(
         under_18=assessment.under_18,
         came_to_canada_from_abroad=assessment.came_to_canada_from_abroad,
+        sexual_exploitation=assessment.sexual_exploitation,
     )
 
 
@@ -50,6 +51,7 @@ def start_assessment(
     interview_language: str = "en",
     under_18: bool | None = None,
     came_to_canada_from_abroad: bool | None = None,
+    sexual_exploitation: bool | None = None,
 ) -> Assessment:
     require_case_role(actor, case)
     if interview_language not in INTERVIEW_LANGUAGES:
@@ -65,6 +67,7 @@ def start_assessment(
             interview_language=interview_language,
             under_18=under_18,
             came_to_canada_from_abroad=came_to_canada_from_abroad,
+            sexual_exploitation=sexual_exploitation,
             created_by=actor.user_or_none,
         )
         record(
@@ -90,7 +93,8 @@ def record_answers(
     """Save answers (new or changed); an empty value removes an answer.
 
     Every id and value is checked against the assessment's catalogue first,
-    so a bad entry saves nothing and the error names it.
+    so a bad entry saves nothing and the error names it. Ids are indicator ids
+    or, with a legal file that has one, law-first question ids (`law.…`).
     """
     _require_open(actor, assessment)
     answers = list(answers)
@@ -150,11 +154,13 @@ def update_facts(
     *,
     under_18: bool | None,
     came_to_canada_from_abroad: bool | None,
+    sexual_exploitation: bool | None = None,
 ) -> None:
     _require_open(actor, assessment)
     with transaction.atomic():
         assessment.under_18 = under_18
         assessment.came_to_canada_from_abroad = came_to_canada_from_abroad
+        assessment.sexual_exploitation = sexual_exploitation
         assessment.save()
         record(
             actor, "assessment.facts", assessment.case, detail={"assessment": str(assessment.pk)}

@@ -28,6 +28,8 @@ from harbour.screening.documents import (
     language_name,
     summary_filename,
 )
+from harbour.screening.engine import plan_interview
+from harbour.screening.engine.law_first import LawFirstQuestionInfo, compile_law_first
 from harbour.screening.forms import (
     FactsForm,
     InterviewStep,
@@ -138,7 +140,7 @@ def assessment_history(case: Case) -> list[AssessmentRow]:
                 assessment,
                 title,
                 code,
-                resume_step(interview_steps(catalogue), answered),
+                resume_step(interview_steps(catalogue, services.facts_for(assessment)), answered),
                 len(answered),
             )
         )
@@ -152,7 +154,10 @@ def assessment_history(case: Case) -> list[AssessmentRow]:
 @require_http_methods(["GET", "POST"])
 def assessment_start(request: HttpRequest, case_id: str) -> HttpResponse:
     case = access.get_case_for(request.user, case_id)
-    form = StartForm(request.POST or None)
+    # What the case already says about the form of exploitation is the starting
+    # point; the caseworker confirms or changes it.
+    initial = {"sexual_exploitation": "yes"} if "sexual_exploitation" in case.forms else {}
+    form = StartForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         assessment = services.start_assessment(
             Actor.from_request(request),
@@ -178,6 +183,7 @@ def assessment_facts(request: HttpRequest, case_id: str, assessment_id: str) -> 
     initial = {
         "under_18": tri_state(assessment.under_18),
         "came_to_canada_from_abroad": tri_state(assessment.came_to_canada_from_abroad),
+        "sexual_exploitation": tri_state(assessment.sexual_exploitation),
     }
     form = FactsForm(request.POST or None, initial=initial)
     if _is_completed(assessment):
@@ -237,7 +243,7 @@ def assessment_step(
 ) -> HttpResponse:
     case, assessment = _case_and_assessment(request, case_id, assessment_id)
     catalogue = services.catalogue_for(assessment)
-    steps = interview_steps(catalogue)
+    steps = interview_steps(catalogue, services.facts_for(assessment))
     if not 1 <= step <= len(steps):
         raise Http404
     current = steps[step - 1]
@@ -272,6 +278,7 @@ def assessment_step(
         "questions": form.questions(),
         "completed": completed,
         "interview_language": language_name(assessment.interview_language),
+        "plan": plan_interview(catalogue, services.facts_for(assessment)),
     }
     return render(request, "screening/step.html", context, status=status)
 
@@ -318,7 +325,7 @@ def _reading_context(
 ) -> dict[str, Any]:
     """Put each indicator id of the reading next to the catalogue's texts for it."""
     indicators = {i.id: i for lst in catalogue.lists for i in lst.indicators}
-    steps = interview_steps(catalogue)
+    steps = interview_steps(catalogue, services.facts_for(assessment))
     step_of = {step.key: step.number for step in steps}
     lists = [
         ListView(
@@ -359,9 +366,56 @@ def _reading_context(
         ],
         "next_questions": next_questions,
         "more_questions": max(0, len(reading.next_questions) - NEXT_QUESTIONS_SHOWN),
+        "law_first": law_first_context(reading, catalogue, steps),
         "resume_step": resume_step(steps, {a.indicator_id for a in assessment.answers.all()}),
         "total_steps": len(steps),
     }
+
+
+@dataclass(frozen=True)
+class LawElementView:
+    result: engine.LawFirstElementResult
+    supporting: list[LawFirstQuestionInfo]
+
+
+@dataclass(frozen=True)
+class LawNextView:
+    question: LawFirstQuestionInfo
+    step: int | None
+    anchor: str
+
+
+@dataclass(frozen=True)
+class LawFirstView:
+    reading: engine.LawFirstReading
+    leads: bool  # the ILO/EC list that applies is pending: this reading is the result
+    offences: list[engine.OffenceResult]
+    elements: list[LawElementView]
+    next_questions: list[LawNextView]
+    more_questions: int
+
+
+def law_first_context(
+    reading: engine.Reading, catalogue: Catalogue, steps: list[InterviewStep]
+) -> LawFirstView | None:
+    """The law-first reading with the question texts beside each id."""
+    law = reading.law_first
+    compiled = compile_law_first(catalogue)
+    if law is None or compiled is None:
+        return None
+    questions = {q.id: q for q in compiled.questions}
+    step_of = {step.key: step.number for step in steps}
+    return LawFirstView(
+        reading=law,
+        leads=reading.path == "law_first",
+        offences=[o for o in law.offences if o.applies],
+        elements=[LawElementView(e, [questions[i] for i in e.supporting]) for e in law.elements],
+        next_questions=[
+            LawNextView(questions[i], step_of.get(f"law.{questions[i].section_id}"), anchor_for(i))
+            for i in law.next_questions[:NEXT_QUESTIONS_SHOWN]
+        ],
+        more_questions=max(0, len(law.next_questions) - NEXT_QUESTIONS_SHOWN),
+    )
 
 
 @case_staff_required
