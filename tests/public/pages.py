@@ -21,7 +21,7 @@ SOME_ANSWERS = {
     "job_not_as_promised": "yes",
     "worse_than_promised": "yes",
     "long_hours": "yes",
-    "pay_kept": "yes",
+    "paid_less": "yes",
     "papers_kept": "yes",
     "threatened": "yes",
     "hurt": "dont_know",
@@ -51,7 +51,9 @@ class Page(HTMLParser):
     elements: list[Element] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
     inline_code: list[str] = field(default_factory=list)
+    main_texts: list[str] = field(default_factory=list)
     _in: str = ""
+    _in_main: bool = False
 
     def __post_init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -59,15 +61,20 @@ class Page(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.elements.append(Element(tag, {k: v or "" for k, v in attrs}))
         self._in = tag if tag in ("script", "style") else ""
+        self._in_main = self._in_main or tag == "main"
 
     def handle_endtag(self, tag: str) -> None:
         self._in = ""
+        if tag == "main":
+            self._in_main = False
 
     def handle_data(self, data: str) -> None:
         if self._in and data.strip():
             self.inline_code.append(data)
         elif not self._in:
             self.texts.append(data)
+            if self._in_main:
+                self.main_texts.append(data)
 
     def all(self, tag: str) -> list[Element]:
         return [e for e in self.elements if e.tag == tag]
@@ -75,6 +82,11 @@ class Page(HTMLParser):
     @property
     def text(self) -> str:
         return " ".join(" ".join(self.texts).split())
+
+    @property
+    def main_text(self) -> str:
+        """The text of <main> only (without the header, notes and footer)."""
+        return " ".join(" ".join(self.main_texts).split())
 
 
 def read(html: bytes | str) -> Page:

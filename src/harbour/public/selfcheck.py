@@ -56,6 +56,11 @@ class Advice:
     answered: int
     facts: pathways.Facts
 
+    @property
+    def show_emergency(self) -> bool:
+        """Say "call 911" after an urgent answer, unless the person is not in Canada."""
+        return self.urgent and self.facts.in_canada is not False
+
 
 def is_provincial(result: pathways.PathwayResult) -> bool:
     """A recourse of one province: one of its criteria reads the province."""
