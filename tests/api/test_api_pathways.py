@@ -89,3 +89,68 @@ def test_every_account_reads_the_rules_with_their_sources(api_as: Any, analyst: 
 @pytest.mark.parametrize("path", ["/api/v1/pathways/rules", "/api/v1/pathways/rules/vtip_trp"])
 def test_the_rules_need_a_token(path: str) -> None:
     assert ApiClient(None).get(path).status_code == 401
+
+
+def test_a_citizen_gets_not_applicable_with_the_reason_and_no_criteria_asked(
+    api_as: Any, caseworker: Any
+) -> None:
+    facts = {"status": "citizen", "in_canada": True, "province": "ON"}
+    response = api_as(caseworker).post(
+        "/api/v1/pathways/evaluate", {"facts": facts, "as_of": "2026-06-01"}
+    )
+    result = response.json()["result"]
+    trp = next(p for p in result["pathways"] if p["id"] == "vtip_trp")
+    assert trp["status"] == "not_applicable" and trp["not_applicable_on"] == ["status"]
+    assert {c["role"] for c in trp["criteria"]} == {"applicability"}
+    assert not [n for n in result["ask_next"] if "vtip_trp" in n["pathways"]]
+
+
+def test_statuses_caps_not_yet_review_and_provenance_are_in_the_result(
+    api_as: Any, caseworker: Any
+) -> None:
+    facts = {
+        "status": "temporary_resident",
+        "permit_type": "temporary_resident_permit",
+        "trp_issued_on": "2022-06-01",
+        "inadmissibility": "other",
+        "inadmissible_since_permit": False,
+        "province": "ON",
+        "works_or_worked_in_canada": True,
+    }
+    provenance = {
+        "trp_issued_on": {"source": "documented", "document": "a-permit-scan"},
+        "province": {"source": "stated"},
+    }
+    response = api_as(caseworker).post(
+        "/api/v1/pathways/evaluate",
+        {"facts": facts, "provenance": provenance, "as_of": "2026-12-01"},
+    )
+    assert response.status_code == 200, response.content
+    result = response.json()["result"]
+    by_id = {p["id"]: p for p in result["pathways"]}
+    pr = by_id["pr_permit_holders"]
+    assert pr["status"] == "not_yet" and pr["eligible_on"] == "2027-06-01"
+    period = next(c for c in pr["criteria"] if c["id"] == "residence_period")
+    assert {"fact": "trp_issued_on", "source": "documented", "document": "a-permit-scan"} in (
+        period["provenance"]
+    )
+    esa = by_id["on_esa_claim"]
+    assert esa["status"] == "possibly_eligible"
+    assert [c["id"] for c in esa["capped_by"]] == ["works_in_province", "worker"]
+    assert esa["review_overdue"] is True
+    assert result["provenance"]["province"] == {"source": "stated", "document": None}
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [{"source": "documented"}, {"source": "stated", "document": "x"}, {"source": "rumour"}],
+)
+def test_a_bad_provenance_is_refused_with_422_naming_the_fact(
+    api_as: Any, caseworker: Any, origin: dict[str, Any]
+) -> None:
+    response = api_as(caseworker).post(
+        "/api/v1/pathways/evaluate",
+        {"facts": {"in_canada": True}, "provenance": {"in_canada": origin}},
+    )
+    assert response.status_code == 422
+    assert "in_canada" in str(response.json())

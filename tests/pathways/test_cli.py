@@ -110,3 +110,55 @@ def test_list_facts_prints_every_fact_name_and_its_values(tmp_path):
     assert done.returncode == 0
     assert "province: AB | BC" in done.stdout
     assert "status_lost_on: date" in done.stdout
+
+
+def test_a_citizen_is_not_applicable_and_provenance_is_shown_beside_the_criteria(tmp_path):
+    payload = {
+        "as_of": "2026-06-01",
+        "facts": {"status": "citizen", "in_canada": True, "province": "ON"},
+        "provenance": {"status": {"source": "documented", "document": "passport-scan"}},
+    }
+    done = pathways(tmp_path, payload)
+    assert done.returncode == 0, done.stderr
+    trp = by_id(done.stdout)["vtip_trp"]
+    assert trp["status"] == "not_applicable" and trp["not_applicable_on"] == ["status"]
+    condition = next(c for c in trp["criteria"] if c["id"] == "foreign_national")
+    assert condition["provenance"] == [
+        {"fact": "status", "source": "documented", "document": "passport-scan"}
+    ]
+
+
+def test_brief_prints_one_line_per_pathway_with_not_yet_dates_and_caps(tmp_path):
+    facts = {
+        "status": "temporary_resident",
+        "permit_type": "temporary_resident_permit",
+        "trp_issued_on": "2022-06-01",
+        "inadmissibility": "other",
+        "inadmissible_since_permit": False,
+        "province": "ON",
+        "works_or_worked_in_canada": True,
+    }
+    done = pathways(tmp_path, {"as_of": "2026-12-01", "facts": facts}, "--brief")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert any(line.startswith("pr_permit_holders: not_yet (from 2027-06-01)") for line in lines)
+    assert any(
+        line.startswith("on_esa_claim: possibly_eligible (capped by unverified: works_in_province")
+        and "[review overdue]" in line
+        for line in lines
+    )
+
+
+def test_every_bad_provenance_is_named_at_once_with_exit_2(tmp_path):
+    payload = {
+        "facts": {"in_canada": "perhaps"},
+        "provenance": {
+            "in_canada": {"source": "rumour"},
+            "shoe_size": {"source": "stated"},
+            "status": {"source": "documented"},
+        },
+    }
+    done = pathways(tmp_path, payload)
+    assert done.returncode == 2
+    for named in ("in_canada", "rumour", "shoe_size", "status"):
+        assert named in done.stderr

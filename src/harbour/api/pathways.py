@@ -1,5 +1,11 @@
 """Protection pathway endpoints: evaluate facts (nothing stored), a case's
-pathways from its recorded facts, and the rules themselves with their sources."""
+pathways from its recorded facts, and the rules themselves with their sources.
+
+A result gives every pathway's status (`likely_eligible`, `possibly_eligible`,
+`not_yet` with `eligible_on`, `not_eligible`, `not_applicable` with
+`not_applicable_on`), the unverified rules that capped it (`capped_by`), whether
+its review date has passed (`review_overdue`), and beside each criterion where
+the facts it read came from (`provenance`)."""
 
 from __future__ import annotations
 
@@ -10,6 +16,7 @@ from typing import Any, Literal
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Router
+from ninja.errors import ValidationError
 from pydantic import Field, create_model
 
 from harbour.api.common import Errors, actor_of, case_staff, only_query
@@ -39,8 +46,24 @@ FactsIn = create_model(  # type: ignore[call-overload]
 )
 
 
+class FactOriginIn(Strict):
+    """Where one fact came from. `document` (a case document's id) is given exactly
+    when the source is `documented`."""
+
+    source: Literal[engine.PROVENANCE_SOURCES]  # type: ignore[valid-type]
+    document: str | None = Field(default=None, max_length=64)
+
+
+ProvenanceIn = create_model(  # type: ignore[call-overload]
+    "PathwayProvenanceIn",
+    __base__=Strict,
+    **{name: (FactOriginIn | None, None) for name in FACT_SPECS},
+)
+
+
 class PathwaysEvaluateIn(Strict):
     facts: FactsIn = Field(default_factory=FactsIn)  # type: ignore[valid-type]
+    provenance: ProvenanceIn = Field(default_factory=ProvenanceIn)  # type: ignore[valid-type]
     as_of: IsoDate | None = None
 
 
@@ -62,9 +85,36 @@ class RuleSummaryOut(Out):
 PathwayId = StrEnum("PathwayId", {p.id: p.id for p in load_pathways()})  # type: ignore[misc]
 
 
-def _evaluate(facts: engine.Facts, as_of: datetime.date | None) -> dict[str, Any]:
-    result = engine.evaluate(load_pathways(), facts, as_of or timezone.localdate())
+def _evaluate(
+    facts: engine.Facts,
+    as_of: datetime.date | None,
+    provenance: dict[str, engine.Provenance],
+) -> dict[str, Any]:
+    result = engine.evaluate(
+        load_pathways(), facts, as_of or timezone.localdate(), provenance=provenance
+    )
     return {"result": result.to_dict()}
+
+
+def _provenance(payload: Any) -> dict[str, engine.Provenance]:
+    given = {k: v for k, v in payload.model_dump().items() if v is not None}
+    bad = [
+        name
+        for name, origin in given.items()
+        if (origin["source"] == "documented") != bool(origin["document"])
+    ]
+    if bad:
+        raise ValidationError(
+            [
+                {
+                    "loc": ["body", "payload", "provenance", name],
+                    "msg": "name a document exactly when the source is documented",
+                    "type": "value_error",
+                }
+                for name in sorted(bad)
+            ]
+        )
+    return {n: engine.Provenance(o["source"], o["document"]) for n, o in given.items()}
 
 
 @router.post("/pathways/evaluate", response={200: PathwaysResultOut, **Errors})
@@ -73,7 +123,7 @@ def evaluate_facts(request: HttpRequest, payload: PathwaysEvaluateIn) -> Any:
     Nothing is stored."""
     case_staff(request)
     facts = engine.Facts(**payload.facts.model_dump())  # type: ignore[attr-defined]
-    return _evaluate(facts, payload.as_of)
+    return _evaluate(facts, payload.as_of, _provenance(payload.provenance))
 
 
 @router.get("/cases/{case_id}/pathways", response={200: PathwaysResultOut, **Errors})
