@@ -18,6 +18,7 @@ import datetime
 import io
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -31,7 +32,9 @@ from docx.text.paragraph import Paragraph
 
 from harbour.screening import engine
 from harbour.screening.catalogue import Catalogue
+from harbour.screening.engine.law_first import compile_law_first
 from harbour.screening.models import Assessment, AssessmentStatus
+from harbour.screening.summary import reading_kind
 from harbour.screening.templatetags.screening_text import in_language
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -48,6 +51,7 @@ class Finding:
     evidence: str
     given_by: str
     verified: bool
+    law_first: bool = False  # a question on the law's own elements: `grade` is its citation
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,11 @@ class EvidenceSummary:
     reading_summary: str
     reading_because: str
     answer_counts: str
+    # Which readings exist ("ilo_list", "law_first", "both"); with both, the
+    # law-first one is summarised as well.
+    kind: str
+    law_first_title: str
+    law_first_summary: str
     findings: tuple[Finding, ...]
     forced_labour: tuple[str, ...]
     legal_supported: tuple[LegalLine, ...]
@@ -166,7 +175,31 @@ def build_evidence_summary(
                     verified=indicator.verified,
                 )
             )
-    counts = reading.answer_counts
+    law = reading.law_first
+    compiled = compile_law_first(catalogue)
+    if law is not None and compiled is not None:
+        sections = {section.id: in_language(section.title) for section in compiled.sections}
+        for question in compiled.questions:
+            answer = answers.get(question.id)
+            if answer is None or answer.value != engine.AnswerValue.YES:
+                continue
+            findings.append(
+                Finding(
+                    indicator_id=question.id,
+                    dimension=sections[question.section_id],
+                    label=in_language(question.label),
+                    grade=in_language(question.citation),
+                    evidence=answer.evidence,
+                    given_by=answer.given_by,
+                    verified=question.verified,
+                    law_first=True,
+                )
+            )
+    kind = reading_kind(reading)
+    leading: Any = law if kind == "law_first" and law is not None else reading
+    counts = dict(reading.answer_counts)
+    if law is not None:
+        counts = {k: counts[k] + law.answer_counts[k] for k in counts}
     return EvidenceSummary(
         reference=case.reference,
         pseudonym=case.person.pseudonym,
@@ -181,10 +214,13 @@ def build_evidence_summary(
         forced_labour_version=assessment.forced_labour_version,
         legal_elements_version=assessment.legal_elements_version,
         generated_on=timezone.localdate(),
-        reading_code=reading.code.value,
-        reading_title=in_language(reading.title),
-        reading_summary=in_language(reading.summary),
-        reading_because=in_language(reading.because),
+        reading_code=leading.code.value,
+        reading_title=in_language(leading.title),
+        reading_summary=in_language(leading.summary),
+        reading_because=in_language(leading.because),
+        kind=kind,
+        law_first_title=in_language(law.title) if kind == "both" and law else "",
+        law_first_summary=in_language(law.because) if kind == "both" and law else "",
         answer_counts=_(
             "%(yes)s yes, %(no)s no, %(unknown)s don't know, %(declined)s prefers not to "
             "say, %(unanswered)s not asked"
@@ -204,7 +240,11 @@ def build_evidence_summary(
                 verified=element.element.verified,
                 verification_note=element.element.verification_note or "",
             )
-            for element in reading.legal_elements
+            # The law-first elements when that reading exists: they come from the
+            # law's own questions; otherwise those the ILO/EC indicators support.
+            for element in (
+                law.elements if kind != "ilo_list" and law is not None else reading.legal_elements
+            )
             if element.status is engine.ElementStatus.SUPPORTED
         ),
         notices=tuple(in_language(notice) for notice in reading.notices),
@@ -296,6 +336,10 @@ def evidence_summary_docx(summary: EvidenceSummary) -> bytes:
     document.add_paragraph(summary.reading_summary)
     if summary.reading_because:
         document.add_paragraph(summary.reading_because)
+    if summary.law_first_title:
+        document.add_heading(_("The law's own elements"), level=2)
+        document.add_paragraph().add_run(summary.law_first_title).bold = True
+        document.add_paragraph(summary.law_first_summary)
     muted(document.add_paragraph(_("Answers recorded: %s.") % summary.answer_counts))
 
     document.add_heading(_("Indicators found"), level=1)
@@ -306,7 +350,12 @@ def evidence_summary_docx(summary: EvidenceSummary) -> bytes:
         heading.add_run(finding.label).bold = True
         heading.add_run(f" — {finding.dimension}, {finding.grade}")
         if not finding.verified:
-            heading.add_run(" · " + _("wording and grade not yet verified")).italic = True
+            unverified = (
+                _("in-force date not yet verified")
+                if finding.law_first
+                else _("wording and grade not yet verified")
+            )
+            heading.add_run(" · " + unverified).italic = True
         note = document.add_paragraph(style="List Continue")
         note.add_run(_("Evidence:") + " ").bold = True
         note.add_run(finding.evidence or _("no note recorded"))
