@@ -188,6 +188,8 @@ TO_SHARING = Redirect("/networks/sharing/")
 NETWORK_READERS = Row(LOGIN, 403, 403, 200, 200, 200, 403)
 API_NETWORK_READERS = Row(401, 403, 403, 200, 200, 200, 403)
 API_MENTION = {"role": "recruiter", "name": "Bob Smith"}
+REPORT_READERS = Row(LOGIN, 403, 403, 200, 200, 200, 403)
+NO_SUCH_RELEASE = Row(LOGIN, 403, 403, 404, 404, 404, 404)
 
 POLICY: dict[str, list[Check]] = {
     # --- Signing in and out: open to everyone, by design ---
@@ -720,6 +722,39 @@ POLICY: dict[str, list[Check]] = {
         Check("POST", NONE, Row(LOGIN, 403, 403, TO_SHARING, TO_SHARING, 403, 403)),
         Check("PUT", NONE, Row(LOGIN, 403, 403, 405, 405, 403, 403)),
     ],
+    # --- Statistics (docs/reports.md): the live dashboard and the gap for
+    # supervisors, organisation admins (their organisation) and analysts (all);
+    # releases for them and platform admins, who alone publish. The release id
+    # is one that does not exist: readers get "not found", others 403 ---
+    "reports:dashboard": [
+        Check("GET", NONE, REPORT_READERS),
+        Check("POST", NONE, Row(LOGIN, 403, 403, 405, 405, 405, 403)),
+    ],
+    "reports:dashboard_table_csv": [
+        Check("GET", NONE, REPORT_READERS),
+        Check("POST", NONE, Row(LOGIN, 403, 403, 405, 405, 405, 403)),
+    ],
+    "reports:gap": [
+        Check("GET", NONE, REPORT_READERS),
+        Check("POST", NONE, Row(LOGIN, 403, 403, 405, 405, 405, 403)),
+    ],
+    "reports:gap_table_csv": [  # the fixed table is a dashboard table, not a gap table
+        Check("GET", NONE, Row(LOGIN, 403, 403, 404, 404, 404, 403)),
+    ],
+    "reports:release_list": [
+        Check("GET", NONE, Row(LOGIN, 403, 403, 200, 200, 200, 200)),
+        Check("POST", NONE, Row(LOGIN, 403, 403, 403, 403, 403, 400)),  # empty form
+        Check("PUT", NONE, Row(LOGIN, 403, 403, 405, 405, 405, 405)),
+    ],
+    "reports:release_detail": [
+        Check("GET", NONE, NO_SUCH_RELEASE),
+        Check("POST", NONE, Row(LOGIN, 403, 403, 405, 405, 405, 405)),
+    ],
+    "reports:release_table_csv": [Check("GET", NONE, NO_SUCH_RELEASE)],
+    "reports:release_public": [
+        Check("POST", NONE, Row(LOGIN, 403, 403, 403, 403, 403, 404)),
+        Check("GET", NONE, Row(LOGIN, 403, 403, 403, 403, 403, 405)),
+    ],
     # --- HTCDS export (docs/reports.md): supervisors and organisation admins
     # export their own organisation; the schema names fields, never data; only
     # the platform admin allows identified export to a partner.
@@ -1024,6 +1059,22 @@ POLICY: dict[str, list[Check]] = {
         Check("GET", NONE, Row(401, 200, 200, 200, 200, 200, 200)),
         Check("DELETE", NONE, all_(405)),
     ],
+    "api:list_releases": [
+        Check("GET", NONE, Row(401, 403, 403, 200, 200, 200, 200)),
+        Check("PUT", NONE, all_(405)),
+    ],
+    "api:get_release": [
+        Check("GET", NONE, Row(401, 403, 403, 404, 404, 404, 404)),
+        Check("DELETE", NONE, all_(405)),
+    ],
+    "api:get_release_table": [
+        Check("GET", NONE, Row(401, 403, 403, 404, 404, 404, 404)),
+        Check("DELETE", NONE, all_(405)),
+    ],
+    "api:get_dashboard_table": [
+        Check("GET", NONE, Row(401, 403, 403, 200, 200, 200, 403)),
+        Check("DELETE", NONE, all_(405)),
+    ],
     # HTCDS: the schema for every token; the export of the caller's own
     # organisation for supervisors and organisation admins.
     "api:htcds_schema": [
@@ -1034,6 +1085,21 @@ POLICY: dict[str, list[Check]] = {
         Check("GET", NONE, Row(401, 403, 403, 200, 200, 403, 403)),
         Check("DELETE", NONE, all_(405)),
     ],
+    # --- The public site (docs/public.md): the same page for every visitor, signed in
+    # or not; read-only pages refuse other methods; the self-check answers a POST.
+    "public:root": [Check("GET", NONE, all_(200)), Check("POST", NONE, all_(405))],
+    "public:index": [Check("GET", NONE, all_(200)), Check("POST", NONE, all_(405))],
+    "public:signs": [Check("GET", NONE, all_(200)), Check("POST", NONE, all_(405))],
+    "public:rights": [Check("GET", NONE, all_(200)), Check("POST", NONE, all_(405))],
+    "public:contacts": [Check("GET", NONE, all_(200)), Check("POST", NONE, all_(405))],
+    "public:services": [Check("GET", NONE, all_(200)), Check("POST", NONE, all_(405))],
+    "public:selfcheck": [
+        Check("GET", NONE, all_(200)),
+        Check("POST", NONE, all_(200), {"where": "ON", "hurt": "yes"}),
+        Check("PUT", NONE, all_(405)),
+    ],
+    # No public statistics release exists in the matrix's world: not found for everyone.
+    "public:statistics": [Check("GET", NONE, all_(404)), Check("POST", NONE, all_(405))],
 }
 
 OBJECT_IDS = (
@@ -1056,10 +1122,13 @@ OBJECT_IDS = (
 )
 # Parameters that name no object get one fixed value (the first step of an interview).
 FIXED_PARAMS = {
+    "release_id": "00000000-0000-4000-8000-000000000000",
+    "table": "people_by_age_gender",
     "step": 1,
     "token": "not-a-real-calendar-token",
     "letter": "vtip-trp",
     "pathway_id": "vtip_trp",
+    "language_code": "en",
 }
 
 

@@ -109,6 +109,10 @@ OPEN_TO_EVERY_TOKEN = [
     # Harbour's HTCDS schema names fields, never data.
     ("get", "/api/v1/htcds/schema"),
 ]
+# Statistics (docs/reports.md): releases for analysts, supervisors, organisation
+# admins and platform admins; the live dashboard tables without platform admins.
+RELEASE_READERS = [("get", "/api/v1/reports/releases")]
+DASHBOARD_READERS = [("get", "/api/v1/reports/dashboard/people_by_age_gender")]
 # HTCDS export (docs/reports.md): supervisors and organisation admins, of their
 # own organisation; every other role 403.
 HTCDS_EXPORTERS = [("get", "/api/v1/htcds/export")]
@@ -570,3 +574,19 @@ def test_revoking_a_token_name_the_user_does_not_have_is_an_error(caseworker, in
 
     with pytest.raises(CommandError, match="no token named"):
         call_command("api_token", caseworker.username, revoke="nothing")
+
+
+@pytest.mark.parametrize(("method", "path"), RELEASE_READERS + DASHBOARD_READERS)
+def test_statistics_endpoints_answer_their_readers_and_refuse_caseworkers(
+    method, path, api_as, caseworker, supervisor, analyst, make_user, organisation, case
+):
+    assert call(ApiClient(None), method, path, case).status_code == 401
+    for user in (supervisor, analyst):
+        response = call(api_as(user), method, path, case)
+        assert response.status_code == 200
+        assert case.reference.encode() not in response.content
+        assert case.person.pseudonym.encode() not in response.content
+    assert call(api_as(caseworker), method, path, case).status_code == 403
+    admin = make_user("platform", Role.PLATFORM_ADMIN, organisation)
+    expected = 200 if (method, path) in RELEASE_READERS else 403
+    assert call(api_as(admin), method, path, case).status_code == expected

@@ -22,6 +22,7 @@ from harbour.api.needs import router as needs_router
 from harbour.api.networks import router as networks_router
 from harbour.api.pathways import router as pathways_router
 from harbour.api.referrals import router as referrals_router
+from harbour.api.reports import router as reports_router
 from harbour.api.screening import router as screening_router
 from harbour.api.services import user_for_token
 from harbour.api.tasks import router as tasks_router
@@ -55,6 +56,7 @@ api.add_router("", referrals_router)
 api.add_router("", lifecycle_router)
 api.add_router("", needs_router)
 api.add_router("", networks_router)
+api.add_router("", reports_router)
 api.add_router("", htcds_router)
 
 

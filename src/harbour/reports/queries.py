@@ -119,6 +119,13 @@ def consented_profiles(scope: Scope) -> QuerySet[StatisticsProfile]:
     return profiles
 
 
+def consented_people_count(scope: Scope) -> int:
+    people = with_consent(Person.objects.all(), STATISTICS, on=scope.as_of)
+    if scope.organisation_id is not None:
+        people = people.filter(organisation_id=scope.organisation_id)
+    return people.count()
+
+
 def left_out_count(scope: Scope) -> int:
     """People of the scope whose consent to statistics is not in force."""
     people = Person.objects.all()
@@ -318,7 +325,9 @@ def universe(definition: TableDefinition, scope: Scope) -> str:
     same count reached through two tables is one entry (one rounding)."""
     whose = "all" if scope.organisation_id is None else f"org{scope.organisation_id}"
     filters = ",".join(f"{key}={value}" for key, value in scope.filters)
-    return f"{definition.unit}:{whose}:{filters}"
+    # The recognition gap counts among people with a qualifying reading only.
+    unit = "screened-people" if definition.key.startswith("gap_") else definition.unit
+    return f"{unit}:{whose}:{filters}"
 
 
 def sketch_of(buckets: list[int] | None) -> disclosure.PeopleSketch:

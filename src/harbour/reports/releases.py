@@ -44,13 +44,16 @@ def compute_release(release: Release) -> tuple[list[ReleaseTable], tuple[int | N
         engine_tables.append(queries.to_engine_table(definition, scope, counted))
         _progress(release, done + 1, total)
     left_out = queries.left_out_count(scope)
+    counted_in = queries.consented_people_count(scope)
+    # Both sides of consent in one table: a one-category table would equal
+    # its own total, which the engine rightly suppresses as a whole line.
     engine_tables.append(
         disclosure.OneWayTable(
             table_id=LEFT_OUT,
-            universe="people-without-statistics-consent:all",
-            axis=disclosure.Axis("consent", ("not_in_force",)),
-            counts=(left_out,),
-            total=left_out,
+            universe="people-on-record:all",
+            axis=disclosure.Axis("statistics_consent", ("in_force", "not_in_force")),
+            counts=(counted_in, left_out),
+            total=counted_in + left_out,
         )
     )
     epsilon = release.epsilon / len(engine_tables) if release.epsilon else None
@@ -63,7 +66,7 @@ def compute_release(release: Release) -> tuple[list[ReleaseTable], tuple[int | N
     left: tuple[int | None, str] = (None, "suppressed")
     for position, table in enumerate(protected.tables):
         if table.table_id == LEFT_OUT:
-            entry = table.entries[-1]
+            entry = table.entry("not_in_force")
             left = (entry.count, entry.flag)
             continue
         stored.append(ReleaseTable(key=table.table_id, position=position, cells=entries_of(table)))
