@@ -115,4 +115,79 @@ def test_it_lists_the_indicator_ids(tmp_path, known_ids):
         [*HARBOUR, "--list-indicators"], capture_output=True, text=True, timeout=60, check=False
     )
     assert done.returncode == 0
-    assert set(done.stdout.split()) == known_ids
+    from harbour.screening.catalogue import load_catalogue
+    from harbour.screening.engine.law_first import compile_law_first
+
+    law = compile_law_first(load_catalogue())
+    assert law is not None
+    assert set(done.stdout.split()) == known_ids | set(law.ids)
+
+
+# --- every bad field at once, as typed, and the law-first path ---------------------------
+
+
+def test_every_bad_field_is_reported_at_once_with_values_as_typed(tmp_path):
+    done = screen(
+        tmp_path,
+        {
+            "answers": {
+                "adult_labour.no_such_thing": "yes",
+                "adult_labour.deceptive_recruitment.nature_of_job": True,
+                "law.act.recruited": None,
+            },
+            "facts": {"under_18": "no", "came_to_canada_from_abroad": 1, "age": 17},
+            "colour": "blue",
+        },
+    )
+    assert done.returncode == 2
+    assert done.stdout == ""
+    err = done.stderr
+    for named in (
+        "adult_labour.no_such_thing",
+        "answers.adult_labour.deceptive_recruitment.nature_of_job: true is not one of",
+        "answers.law.act.recruited: null is not one of",
+        'facts.under_18 must be true, false or null, not "no"',
+        "facts.came_to_canada_from_abroad must be true, false or null, not 1",
+        'unknown fact "age"',
+        'unknown key "colour"',
+    ):
+        assert named in err, named
+    assert "True" not in err and "None" not in err
+
+
+def test_an_empty_file_is_said_to_be_empty(tmp_path):
+    done = screen(tmp_path, "   \n")
+    assert done.returncode == 2
+    assert "the file is empty" in done.stderr
+
+
+def test_as_of_reads_the_law_of_that_day_and_a_bad_date_is_named(tmp_path):
+    answers = {"law.exploitation.labour_or_service": "yes", "law.act.recruited": "yes"}
+    done = screen(tmp_path, {"answers": answers}, "--as-of", "2008-01-01")
+    assert done.returncode == 0, done.stderr
+    elements = {e["id"] for e in json.loads(done.stdout)["law_first"]["elements"]}
+    assert "cc_279_01.act" in elements and "cc_279_04.exploitation" not in elements
+    bad = screen(tmp_path, {"answers": answers}, "--as-of", "2008-02-30")
+    assert bad.returncode == 2
+    assert '--as-of must be a date written YYYY-MM-DD, not "2008-02-30"' in bad.stderr
+    in_file = screen(tmp_path, {"answers": answers, "as_of": "yesterday"})
+    assert in_file.returncode == 2 and "as_of must be a date" in in_file.stderr
+
+
+def test_a_child_gets_the_law_first_reading_from_the_command_line(tmp_path):
+    answers = {
+        "law.act.controlled_movements": "yes",
+        "law.exploitation.labour_or_service": "yes",
+        "law.exploitation.threat_to_person": "yes",
+        "law.purpose.to_exploit": "yes",
+    }
+    done = screen(tmp_path, {"answers": answers, "facts": {"under_18": True}})
+    assert done.returncode == 0, done.stderr
+    reading = json.loads(done.stdout)
+    assert reading["path"] == "law_first"
+    assert reading["law_first"]["code"] == "all_elements_supported"
+    offences = {o["id"]: o for o in reading["law_first"]["offences"]}
+    assert offences["cc_279_011"]["status"] == "supported"
+    assert any(
+        "Children: trafficking for labour exploitation" in n["en"] for n in reading["notices"]
+    )
