@@ -116,3 +116,57 @@ def test_another_organisations_case_and_assessment_answer_404(api_as, caseworker
     assert theirs.get(f"/api/v1/assessments/{ours['id']}").status_code == 404
     assert theirs.get("/api/v1/assessments/not-a-uuid").status_code == 404
     assert Assessment.objects.count() == 1
+
+
+# --- the law-first path --------------------------------------------------------------
+
+LAW_FIRST = {
+    "law.act.controlled_movements": "yes",
+    "law.exploitation.sexual_services": "yes",
+    "law.exploitation.threat_to_person": "yes",
+    "law.purpose.to_exploit": "yes",
+}
+
+
+def test_a_child_is_read_on_the_law_first_path_over_the_api(api_as, caseworker, intruder):
+    response = api_as(caseworker).post(
+        EVALUATE, {"answers": answer_map(LAW_FIRST), "facts": {"under_18": True}}
+    )
+    assert response.status_code == 200
+    reading = response.json()["reading"]
+    assert reading["path"] == "law_first"
+    assert reading["law_first"]["code"] == "all_elements_supported"
+    offences = {o["id"]: o["status"] for o in reading["law_first"]["offences"]}
+    assert offences["cc_279_011"] == "supported"
+    assert any(
+        "Children: trafficking for labour exploitation" in n["en"] for n in reading["notices"]
+    )
+
+
+def test_sexual_exploitation_and_as_of_are_read_over_the_api(api_as, caseworker, intruder):
+    body = {
+        "answers": answer_map(LAW_FIRST),
+        "facts": {"under_18": False, "sexual_exploitation": True},
+        "as_of": "2008-01-01",
+    }
+    reading = api_as(caseworker).post(EVALUATE, body).json()["reading"]
+    assert reading["path"] == "law_first"
+    elements = {e["id"] for e in reading["law_first"]["elements"]}
+    assert "cc_279_04.exploitation" not in elements  # not yet in force in 2008
+
+
+def test_an_assessment_with_law_first_answers_is_stored_and_read_back(
+    api_as, caseworker, case, intruder
+):
+    client = api_as(caseworker)
+    response = client.post(
+        f"/api/v1/cases/{case.pk}/assessments",
+        {"answers": answer_map(LAW_FIRST), "facts": {"sexual_exploitation": True}},
+    )
+    assert response.status_code == 201, response.content
+    data = response.json()
+    assert data["path"] == "law_first" and data["sexual_exploitation"] is True
+    assert {a["indicator_id"] for a in data["answers"]} == set(LAW_FIRST)
+    assert data["reading"]["law_first"]["code"] == "all_elements_supported"
+    other = api_as(intruder).get(f"/api/v1/assessments/{data['id']}")
+    assert other.status_code == 404

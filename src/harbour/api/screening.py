@@ -20,7 +20,7 @@ from harbour.api.schemas import LongText, Out, ShortText, Strict
 from harbour.cases import access
 from harbour.knowledge.loader import KnowledgeError
 from harbour.screening import engine
-from harbour.screening.catalogue import available_versions, load_catalogue
+from harbour.screening.catalogue import Catalogue, available_versions, load_catalogue
 from harbour.screening.models import Assessment
 from harbour.screening.services import (
     AnswerInput,
@@ -35,12 +35,23 @@ router = Router(tags=["screening"])
 
 AnswerValue = Literal["yes", "no", "unknown", "declined"]
 
+
 # The schema lists the catalogue versions and indicator ids the server knows, so
 # that a client (and the fuzzer) can tell a valid request from an invalid one
 # before sending it. Built when the API loads; a new catalogue file needs a restart.
+def _law_questions(catalogue: Catalogue) -> list[Any]:
+    law = catalogue.legal.law_first
+    return list(law.questions) if law is not None else []
+
+
 _VERSIONS = available_versions()
 CatalogueVersion = StrEnum("CatalogueVersion", {v: v for v in _VERSIONS})  # type: ignore[misc]
-_INDICATORS = sorted({i for v in _VERSIONS for i in load_catalogue(v).indicator_ids()})
+# Law-first question ids (`law.…`, the Criminal Code's own elements) are answered
+# the same way as indicators, so they are in the same enum.
+_INDICATORS = sorted(
+    {i for v in _VERSIONS for i in load_catalogue(v).indicator_ids()}
+    | {q.id for v in _VERSIONS for q in _law_questions(load_catalogue(v))}
+)
 IndicatorId = StrEnum("IndicatorId", {i: i for i in _INDICATORS})  # type: ignore[misc]
 
 
@@ -53,12 +64,17 @@ class AnswerIn(Strict):
 class FactsIn(Strict):
     under_18: bool | None = None
     came_to_canada_from_abroad: bool | None = None
+    # Chooses the sexual-exploitation list (pending verification): the law-first
+    # questions then carry the reading.
+    sexual_exploitation: bool | None = None
 
 
 class EvaluateIn(Strict):
     catalogue: CatalogueVersion | None = None
+    # Read the law in force on this day (default: the elements with no end date).
+    as_of: datetime.date | None = None
     facts: FactsIn = Field(default_factory=FactsIn)
-    # Keyed by indicator id, so an indicator cannot be answered twice.
+    # Keyed by indicator or law-first question id, so none can be answered twice.
     answers: dict[IndicatorId, AnswerIn] = Field(default_factory=dict)
 
 
@@ -96,6 +112,10 @@ class AssessmentSummaryOut(Out):
 class AssessmentOut(AssessmentSummaryOut):
     under_18: bool | None
     came_to_canada_from_abroad: bool | None
+    sexual_exploitation: bool | None
+    # Which reading leads: "ilo_list", or "law_first" when the list that applies is
+    # pending verification (a child, sexual exploitation); the reading has both.
+    path: Literal["ilo_list", "law_first"]
     answers: list[AnswerOut]
     reading: dict[str, Any]
 
@@ -123,6 +143,8 @@ def _assessment_out(assessment: Assessment) -> dict[str, Any]:
         "completed_at": assessment.completed_at,
         "under_18": assessment.under_18,
         "came_to_canada_from_abroad": assessment.came_to_canada_from_abroad,
+        "sexual_exploitation": assessment.sexual_exploitation,
+        "path": reading.path,
         "answers": list(assessment.answers.all()),
         "reading": reading.to_dict(),
     }
@@ -146,6 +168,7 @@ def evaluate_answers(request: HttpRequest, payload: EvaluateIn) -> Any:
             catalogue,
             _engine_answers(payload.answers),
             engine.Facts(**payload.facts.model_dump()),
+            as_of=payload.as_of,
         )
     except engine.ScreeningInputError as problem:
         raise _input_problem(problem, "answers") from None
