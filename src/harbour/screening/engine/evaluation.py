@@ -20,6 +20,7 @@ from harbour.screening.engine.compiled import (
 from harbour.screening.engine.data import (
     Answer,
     AnswersInput,
+    AnswerValue,
     DimensionResult,
     Facts,
     ForcedLabourResult,
@@ -248,10 +249,11 @@ def _split(answers: AnswersInput, law_ids: Mapping[str, int]) -> tuple[AnswersIn
     if isinstance(answers, Mapping):
         if law_ids.keys().isdisjoint(answers):
             return answers, {}
-        return (
-            {k: v for k, v in answers.items() if k not in law_ids},
-            {k: v for k, v in answers.items() if k in law_ids},
-        )
+        indicators: dict[str, AnswerValue | str] = {}
+        law: dict[str, AnswerValue | str] = {}
+        for key, value in answers.items():
+            (law if key in law_ids else indicators)[key] = value
+        return indicators, law
     listed = list(answers)
     return (
         [a for a in listed if a.indicator_id not in law_ids],

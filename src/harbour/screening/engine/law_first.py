@@ -200,6 +200,11 @@ class LawFirstCompiled:
     # Readings with no law-first answer, by facts and date: the common case
     # when only the ILO/EC list was asked, so it costs one lookup.
     unanswered: dict[tuple[Any, ...], LawFirstReading]
+    # An element's result depends only on its own questions' yes/no bits and its
+    # fact: a small key space, so results (and their sentences) are built once.
+    element_results: dict[tuple[int, int, int, bool | None], LawFirstElementResult]
+    because: dict[tuple[Any, ...], Text]
+    in_force: dict[datetime.date | None, tuple[tuple[int, _Element, str | None], ...]]
 
 
 def _text(model: TextModel) -> Text:
@@ -296,6 +301,9 @@ def compile_law_first(catalogue: Catalogue) -> LawFirstCompiled | None:
             for code in LawFirstCode
         },
         unanswered={},
+        element_results={},
+        because={},
+        in_force={},
     )
 
 
@@ -327,6 +335,13 @@ def _masks(lf: LawFirstCompiled, answers: AnswersInput) -> tuple[list[int], dict
     evidence: dict[str, Answer] = {}
     pairs: Iterable[tuple[object, object, Answer | None]]
     if isinstance(answers, Mapping):
+        index = lf.index
+        try:  # the common path: known ids, good values, no evidence to keep
+            for question_id, value in answers.items():
+                masks[_VALUES[value]] |= 1 << index[question_id]
+            return masks, evidence
+        except (KeyError, TypeError):
+            masks = [0, 0, 0, 0]
         pairs = [(k, v, None) for k, v in answers.items()]
     else:
         pairs = [(a.indicator_id, a.value, a) for a in answers]
@@ -463,11 +478,23 @@ def read_law_first(
             return cached
     yes, no = masks[0], masks[1]
     subject = "child" if facts.under_18 is True else "adult"
-    elements = tuple(
-        _element_result(lf, element, yes, no, facts)
-        for element in lf.elements
-        if _in_force(element, as_of)
-    )
+    results: list[LawFirstElementResult] = []
+    memo = lf.element_results
+    in_force = lf.in_force.get(as_of)
+    if in_force is None:
+        in_force = tuple(
+            (i, e, e.info.requires_fact) for i, e in enumerate(lf.elements) if _in_force(e, as_of)
+        )
+        lf.in_force[as_of] = in_force
+    for key_index, element, fact in in_force:
+        fact_value = getattr(facts, fact) if fact is not None else None
+        memo_key = (key_index, yes & element.mask, no & element.mask, fact_value)
+        result = memo.get(memo_key)
+        if result is None:
+            result = _element_result(lf, element, yes, no, facts)
+            memo[memo_key] = result
+        results.append(result)
+    elements = tuple(results)
     by_id = {e.id: e for e in elements}
     offences: list[OffenceResult] = []
     for offence in lf.offences:
@@ -492,30 +519,19 @@ def read_law_first(
     supported = [e for e in elements if e.status is ElementStatus.SUPPORTED]
     if supported_offences:
         code = LawFirstCode.ALL_ELEMENTS_SUPPORTED
-        because = Text(
-            "Every element of "
-            + " and of ".join(f"“{o.title.en}”" for o in supported_offences)
-            + " is supported by the answers: "
-            + "; ".join(by_id[e].title.en for e in supported_offences[0].elements)
-            + ".",
-            "Chaque élément de "
-            + " et de ".join(f"« {o.title.fr} »" for o in supported_offences)
-            + " est appuyé par les réponses : "
-            + "; ".join(by_id[e].title.fr for e in supported_offences[0].elements)
-            + ".",
-        )
     elif supported:
         code = LawFirstCode.SOME_ELEMENTS_SUPPORTED
-        because = Text(
-            "Supported: " + "; ".join(e.title.en for e in supported) + ".",
-            "Appuyés : " + "; ".join(e.title.fr for e in supported) + ".",
-        )
     else:
         code = LawFirstCode.NO_ELEMENT_SUPPORTED
-        because = Text(
-            "No element has every part of it supported by a yes yet.",
-            "Aucun élément n'a encore chacune de ses parties appuyée par un oui.",
-        )
+    because_key = (
+        code,
+        tuple(o.id for o in supported_offences),
+        tuple(e.id for e in supported),
+    )
+    because = lf.because.get(because_key)
+    if because is None:
+        because = _because(code, supported_offences, supported, by_id)
+        lf.because[because_key] = because
     title, text = lf.readings[code]
     answered_mask = masks[0] | masks[1] | masks[2] | masks[3]
     reading = LawFirstReading(
@@ -541,6 +557,37 @@ def read_law_first(
     if key is not None:
         lf.unanswered[key] = reading
     return reading
+
+
+def _because(
+    code: LawFirstCode,
+    supported_offences: list[OffenceResult],
+    supported: list[LawFirstElementResult],
+    by_id: Mapping[str, LawFirstElementResult],
+) -> Text:
+    """Which offences' elements, or which elements, the answers support."""
+    if code is LawFirstCode.ALL_ELEMENTS_SUPPORTED:
+        return Text(
+            "Every element of "
+            + " and of ".join(f"“{o.title.en}”" for o in supported_offences)
+            + " is supported by the answers: "
+            + "; ".join(by_id[e].title.en for e in supported_offences[0].elements)
+            + ".",
+            "Chaque élément de "
+            + " et de ".join(f"« {o.title.fr} »" for o in supported_offences)
+            + " est appuyé par les réponses : "
+            + "; ".join(by_id[e].title.fr for e in supported_offences[0].elements)
+            + ".",
+        )
+    if code is LawFirstCode.SOME_ELEMENTS_SUPPORTED:
+        return Text(
+            "Supported: " + "; ".join(e.title.en for e in supported) + ".",
+            "Appuyés : " + "; ".join(e.title.fr for e in supported) + ".",
+        )
+    return Text(
+        "No element has every part of it supported by a yes yet.",
+        "Aucun élément n'a encore chacune de ses parties appuyée par un oui.",
+    )
 
 
 def _next(
