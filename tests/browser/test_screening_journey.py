@@ -5,7 +5,10 @@ consistent with trafficking" (adult, labour exploitation) while skipping
 questions and recording "don't know" and "prefers not to say", stops and
 resumes, reads the result, completes it, opens the printable evidence summary
 and downloads the Word version; then a second screening is held in French.
-An intruder from another organisation finds none of it.
+A second journey screens a sixteen-year-old: the child list is pending, so the
+interview says so and asks the law's own elements (s. 279.011), and the result
+and the summary lead with that reading. An intruder from another organisation
+finds none of it.
 """
 
 from __future__ import annotations
@@ -73,7 +76,7 @@ def test_caseworker_holds_a_screening_interview_and_hands_on_the_evidence(
 
     # Step 1: deceptive recruitment. Yes, yes, don't know, prefers not to say; the rest skipped.
     expect(page.get_by_role("heading", level=1, name="Deceptive recruitment")).to_be_visible()
-    expect(page.get_by_text("Step 1 of 6")).to_be_visible()
+    expect(page.get_by_text("Step 1 of 10")).to_be_visible()
     expect(page.get_by_text("Unverified").first).to_be_visible()
     answer(page, L + "deceptive_recruitment.nature_of_job", "Yes")
     add_evidence(
@@ -90,12 +93,12 @@ def test_caseworker_holds_a_screening_interview_and_hands_on_the_evidence(
     page.get_by_role("button", name="Save and continue").click()
 
     # Step 2 is skipped as a whole.
-    expect(page.get_by_text("Step 2 of 6")).to_be_visible()
+    expect(page.get_by_text("Step 2 of 10")).to_be_visible()
     look_at(page, "screening-step-2")
     page.get_by_role("button", name="Save and continue").click()
 
     # Step 3: one answer, then stop for today.
-    expect(page.get_by_text("Step 3 of 6")).to_be_visible()
+    expect(page.get_by_text("Step 3 of 10")).to_be_visible()
     answer(page, L + "recruitment_abuse_of_vulnerability.economic_reasons", "Yes")
     page.get_by_role("button", name="Save and finish later").click()
     page.wait_for_url(f"**/cases/{case.pk}/")
@@ -115,7 +118,7 @@ def test_caseworker_holds_a_screening_interview_and_hands_on_the_evidence(
 
     # Resume where the work stopped, with the answers in place.
     screening.get_by_role("link", name="Continue interview").click()
-    expect(page.get_by_text("Step 3 of 6")).to_be_visible()
+    expect(page.get_by_text("Step 3 of 10")).to_be_visible()
     expect(
         question(page, L + "recruitment_abuse_of_vulnerability.economic_reasons").get_by_label(
             "Yes", exact=True
@@ -125,7 +128,7 @@ def test_caseworker_holds_a_screening_interview_and_hands_on_the_evidence(
     page.get_by_role("navigation", name="Steps").get_by_role(
         "button", name="Deceptive recruitment"
     ).click()
-    expect(page.get_by_text("Step 1 of 6")).to_be_visible()
+    expect(page.get_by_text("Step 1 of 10")).to_be_visible()
     expect(
         question(page, L + "deceptive_recruitment.housing").get_by_label(
             "Prefers not to say", exact=True
@@ -141,12 +144,12 @@ def test_caseworker_holds_a_screening_interview_and_hands_on_the_evidence(
     ).click()
 
     # Step 4: exploitative conditions. Step 5: coercion at destination, with evidence.
-    expect(page.get_by_text("Step 4 of 6")).to_be_visible()
+    expect(page.get_by_text("Step 4 of 10")).to_be_visible()
     answer(page, L + "exploitative_conditions.excessive_working_days_or_hours", "Yes")
     answer(page, L + "exploitative_conditions.low_or_no_salary", "Yes")
     answer(page, L + "exploitative_conditions.hazardous_work", "No")
     page.get_by_role("button", name="Save and continue").click()
-    expect(page.get_by_text("Step 5 of 6")).to_be_visible()
+    expect(page.get_by_text("Step 5 of 10")).to_be_visible()
     answer(page, L + "coercion_at_destination.confiscation_of_documents", "Yes")
     add_evidence(
         page, L + "coercion_at_destination.confiscation_of_documents", EVIDENCE, "The person"
@@ -155,9 +158,10 @@ def test_caseworker_holds_a_screening_interview_and_hands_on_the_evidence(
     answer(page, L + "coercion_at_destination.violence", "Prefers not to say")
     look_at(page, "screening-step-5")
     page.get_by_role("button", name="Save and continue").click()
-    expect(page.get_by_text("Step 6 of 6")).to_be_visible()
+    expect(page.get_by_text("Step 6 of 10")).to_be_visible()
     look_at(page, "screening-step-6")
-    page.get_by_role("button", name="Save and see the reading").click()
+    # The law's own elements follow the ILO/EC list; this reading needs none of them.
+    page.get_by_role("button", name="Save and see the reading so far").click()
 
     # The reading, explained.
     expect(
@@ -167,8 +171,8 @@ def test_caseworker_holds_a_screening_interview_and_hands_on_the_evidence(
         page.get_by_role("heading", level=2, name="Indicators consistent with trafficking")
     ).to_be_visible()
     expect(page.get_by_role("note")).to_contain_text("not a legal finding")
-    expect(page.get_by_role("heading", name="What to ask next")).to_be_visible()
-    expect(page.get_by_role("heading", name="Legal elements")).to_be_visible()
+    expect(page.get_by_role("heading", name="What to ask next", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name="Legal elements", exact=True)).to_be_visible()
     look_at(page, "screening-result")
     look_at(page, "screening-result-phone", phone=True)
 
@@ -220,7 +224,7 @@ def test_caseworker_holds_a_screening_interview_and_hands_on_the_evidence(
     page.get_by_role("radio", name="Français").check()
     page.get_by_role("group", name="Is the person under 18?").get_by_label("No", exact=True).check()
     page.get_by_role("button", name="Start the interview").click()
-    expect(page.get_by_text("Step 1 of 6")).to_be_visible()
+    expect(page.get_by_text("Step 1 of 10")).to_be_visible()
     nature = CATALOGUE.indicator(L + "deceptive_recruitment.nature_of_job")
     french_question = page.locator('span[lang="fr"]', has_text=nature.question.fr)
     expect(french_question).to_be_visible()
@@ -253,7 +257,7 @@ def test_caseworker_holds_a_screening_interview_and_hands_on_the_evidence(
     ).to_be_visible()
     look_at(page, "screening-result-fr")
     page.goto(f"/cases/{case.pk}/screening/{second.pk}/step/1/")
-    expect(page.get_by_text("Étape 1 sur 6")).to_be_visible()
+    expect(page.get_by_text("Étape 1 sur 10")).to_be_visible()
     expect(page.locator('span[lang="fr"]', has_text=nature.question.fr)).to_be_visible()
     look_at(page, "screening-step-1-fr-staff")
 
@@ -272,3 +276,88 @@ def test_an_intruder_from_another_organisation_finds_no_screening(
     assert response is not None and response.status == 404
     expect(page.get_by_text("Willow")).to_have_count(0)
     look_at(page, "screening-not-found")
+
+
+def law_question(page, question_id: str):
+    from harbour.screening.engine.law_first import compile_law_first
+
+    law = compile_law_first(CATALOGUE)
+    assert law is not None
+    text = next(q.question.en for q in law.questions if q.id == question_id)
+    return page.get_by_role("group", name=text)
+
+
+def test_a_child_is_screened_on_the_law_first_path(
+    page, caseworker, intruder, with_authenticator, sign_in_through_the_browser, look_at
+):
+    case = open_demo_case(caseworker, pseudonym="Aspen")
+    with_authenticator(caseworker)
+    sign_in_through_the_browser(page, caseworker)
+    page.goto(f"/cases/{case.pk}/screening/new/")
+    page.get_by_role("group", name="Is the person under 18?").get_by_label(
+        "Yes", exact=True
+    ).check()
+    page.get_by_role("group", name="Did the person come to Canada from abroad?").get_by_label(
+        "No", exact=True
+    ).check()
+    page.get_by_role("button", name="Start the interview").click()
+
+    # Step 1 says which list applies, that it is pending, and asks the law's own elements.
+    expect(page.get_by_role("heading", level=1, name="What was done to the person")).to_be_visible()
+    expect(page.get_by_text("Step 1 of 3")).to_be_visible()
+    plan = page.get_by_role("region", name="Which questions this interview asks")
+    expect(plan).to_contain_text("Children: trafficking for labour exploitation")
+    expect(plan).to_contain_text("pending verification")
+    expect(plan).to_contain_text("s. 279.011 applies")
+    law_question(page, "law.act.held_or_housed").get_by_label("Yes", exact=True).check()
+    law_question(page, "law.act.controlled_movements").get_by_label("Yes", exact=True).check()
+    law_question(page, "law.act.recruited").get_by_label("Don't know", exact=True).check()
+    look_at(page, "screening-child-step-1")
+    look_at(page, "screening-child-step-1-phone", phone=True)
+    page.get_by_role("button", name="Save and continue").click()
+
+    expect(page.get_by_text("Step 2 of 3")).to_be_visible()
+    for question_id in (
+        "law.exploitation.labour_or_service",
+        "law.exploitation.threat_to_someone_known",
+        "law.purpose.to_exploit",
+    ):
+        law_question(page, question_id).get_by_label("Yes", exact=True).check()
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_text("Step 3 of 3")).to_be_visible()
+    law_question(page, "law.means.abuse_of_position").get_by_label("Yes", exact=True).check()
+    look_at(page, "screening-child-step-3")
+    page.get_by_role("button", name="Save and see the reading").click()
+
+    # The result leads with the law-first reading.
+    expect(
+        page.get_by_role(
+            "heading", level=2, name="Answers support every element of trafficking in persons"
+        )
+    ).to_be_visible()
+    offences = page.locator("ul.offences")
+    expect(offences).to_contain_text("Trafficking of a person under 18 (Criminal Code, s. 279.011)")
+    expect(page.get_by_text("ILO/EC indicators, for information")).to_be_visible()
+    look_at(page, "screening-child-result")
+    look_at(page, "screening-child-result-phone", phone=True)
+    page.get_by_role("button", name="Complete assessment").click()
+    expect(page.get_by_role("status")).to_contain_text("Assessment completed.")
+
+    page.get_by_role("link", name="Evidence summary").click()
+    expect(
+        page.get_by_text("Answers support every element of trafficking in persons")
+    ).to_be_visible()
+    expect(
+        page.get_by_text("Someone received, held, hid or housed the person", exact=True)
+    ).to_be_visible()
+    look_at(page, "screening-child-summary")
+    look_at(page, "screening-child-summary-phone", phone=True)
+    assessment = Assessment.objects.get(case=case)
+    assert assessment.answers.filter(indicator_id__startswith="adult_labour").count() == 0
+
+    # The intruder finds neither the interview nor the reading.
+    page.context.clear_cookies()
+    with_authenticator(intruder)
+    sign_in_through_the_browser(page, intruder)
+    response = page.goto(f"/cases/{case.pk}/screening/{assessment.pk}/")
+    assert response is not None and response.status == 404

@@ -204,3 +204,10 @@ def test_bad_indicator_and_law_first_answers_are_all_named_at_once():
     message = str(caught.value)
     assert "law.act.nonsense" in message and "adult_labour.nonsense" in message
     assert "law.act.recruited='maybe'" in message
+
+
+def test_the_factors_are_suggested_before_the_related_offences():
+    reading = law(TRAFFICKING)
+    asked = reading.next_questions
+    assert asked.index("law.means.deception") < asked.index("law.means.organ_removed")
+    assert asked.index("law.means.abuse_of_position") < asked.index("law.means.benefit_received")

@@ -598,7 +598,7 @@ def _next(
     facts: Facts,
 ) -> tuple[str, ...]:
     """Open questions (no answer or "unknown"; never "declined") of requirements still
-    unmet: the headline offences' elements first, then other elements, then factors."""
+    unmet: the headline offences' elements first, then the factors, then the rest."""
     closed = masks[0] | masks[1] | masks[3]
     headline = {e for o in offences if o.headline and o.applies for e in o.elements}
     skipped = {
@@ -608,7 +608,9 @@ def _next(
     }
     ranked = sorted(
         (e for e in elements if e.status is ElementStatus.UNKNOWN),
-        key=lambda e: (e.id not in headline, e.kind != "element"),
+        # the trafficking offence's elements, then the s. 279.04(2) factors, then
+        # the related offences (documents, benefit, organs), which never lead
+        key=lambda e: 0 if e.id in headline else 1 if e.kind == "factor" else 2,
     )
     out: list[str] = []
     for element in ranked:

@@ -94,12 +94,17 @@ def plan_interview(catalogue: Catalogue, facts: Facts) -> InterviewPlan:
                 "Ce catalogue n'a pas de questions fondées sur la loi; aucune lecture ne peut "
                 "donc être donnée.",
             )
+        # The list's own verification note (what is missing and why) is shown with
+        # the list on the result page; here one sentence says what it means.
         notices.append(
             Text(
                 f"The list that applies is “{lst.title.en}”. It is pending verification in "
-                f"catalogue {catalogue.version}: {lst.verification_note or ''} {then.en}",
+                f"catalogue {catalogue.version}: its indicators are not yet checked against "
+                f"the ILO/European Commission publication, so it has no questions. {then.en}",
                 f"La liste qui s'applique est « {lst.title.fr} ». Elle est en attente de "
-                f"vérification dans le catalogue {catalogue.version}. {then.fr}",
+                f"vérification dans le catalogue {catalogue.version} : ses indicateurs ne "
+                "sont pas encore vérifiés par rapport à la publication de l'OIT et de la "
+                f"Commission européenne; elle n'a donc pas de questions. {then.fr}",
             )
         )
     if subject == "child" and sections:
