@@ -205,6 +205,9 @@ class LawFirstCompiled:
     element_results: dict[tuple[int, int, int, bool | None], LawFirstElementResult]
     because: dict[tuple[Any, ...], Text]
     in_force: dict[datetime.date | None, tuple[tuple[int, _Element, str | None], ...]]
+    headlines: dict[tuple[Any, ...], tuple[tuple[OffenceResult, ...], LawFirstCode, Text]]
+    section_masks: Mapping[str, int]
+    requirement_positions: Mapping[str, tuple[tuple[int, ...], ...]]  # per element id
 
 
 def _text(model: TextModel) -> Text:
@@ -304,6 +307,14 @@ def compile_law_first(catalogue: Catalogue) -> LawFirstCompiled | None:
         element_results={},
         because={},
         in_force={},
+        headlines={},
+        section_masks={
+            section.id: sum(1 << index[q] for q in section.question_ids) for section in sections
+        },
+        requirement_positions={
+            e.info.id: tuple(tuple(index[q] for q in r[2]) for r in e.requirements)
+            for e in elements
+        },
     )
 
 
@@ -495,6 +506,48 @@ def read_law_first(
             memo[memo_key] = result
         results.append(result)
     elements = tuple(results)
+    # Offences, the headline and its sentence depend only on the elements' statuses
+    # and the age: memoised on those.
+    headline_key = (as_of, facts.under_18, tuple(r.status for r in results))
+    headline = lf.headlines.get(headline_key)
+    if headline is None:
+        headline = _headline(lf, elements, subject, facts)
+        lf.headlines[headline_key] = headline
+    offences, code, because = headline
+    title, text = lf.readings[code]
+    answered_mask = masks[0] | masks[1] | masks[2] | masks[3]
+    reading = LawFirstReading(
+        version=lf.version,
+        code=code,
+        subject=subject,
+        answered=bool(answered_mask),
+        title=title,
+        summary=text,
+        because=because,
+        offences=offences,
+        elements=elements,
+        next_questions=_next(lf, elements, offences, masks, facts),
+        answer_counts={
+            "yes": masks[0].bit_count(),
+            "no": masks[1].bit_count(),
+            "unknown": masks[2].bit_count(),
+            "declined": masks[3].bit_count(),
+            "unanswered": len(lf.ids) - answered_mask.bit_count(),
+        },
+        evidence=evidence,
+    )
+    if key is not None:
+        lf.unanswered[key] = reading
+    return reading
+
+
+def _headline(
+    lf: LawFirstCompiled,
+    elements: tuple[LawFirstElementResult, ...],
+    subject: str,
+    facts: Facts,
+) -> tuple[tuple[OffenceResult, ...], LawFirstCode, Text]:
+    """Each offence's status, the reading's code and why."""
     by_id = {e.id: e for e in elements}
     offences: list[OffenceResult] = []
     for offence in lf.offences:
@@ -532,31 +585,7 @@ def read_law_first(
     if because is None:
         because = _because(code, supported_offences, supported, by_id)
         lf.because[because_key] = because
-    title, text = lf.readings[code]
-    answered_mask = masks[0] | masks[1] | masks[2] | masks[3]
-    reading = LawFirstReading(
-        version=lf.version,
-        code=code,
-        subject=subject,
-        answered=bool(answered_mask),
-        title=title,
-        summary=text,
-        because=because,
-        offences=tuple(offences),
-        elements=elements,
-        next_questions=_next(lf, elements, offences, masks, facts),
-        answer_counts={
-            "yes": masks[0].bit_count(),
-            "no": masks[1].bit_count(),
-            "unknown": masks[2].bit_count(),
-            "declined": masks[3].bit_count(),
-            "unanswered": len(lf.ids) - answered_mask.bit_count(),
-        },
-        evidence=evidence,
-    )
-    if key is not None:
-        lf.unanswered[key] = reading
-    return reading
+    return tuple(offences), code, because
 
 
 def _because(
@@ -593,19 +622,18 @@ def _because(
 def _next(
     lf: LawFirstCompiled,
     elements: tuple[LawFirstElementResult, ...],
-    offences: list[OffenceResult],
+    offences: tuple[OffenceResult, ...],
     masks: list[int],
     facts: Facts,
 ) -> tuple[str, ...]:
     """Open questions (no answer or "unknown"; never "declined") of requirements still
-    unmet: the headline offences' elements first, then the factors, then the rest."""
+    unmet: the headline offences' elements first, then the factors, then the rest.
+    Bit masks keep it cheap: it runs for every reading."""
     closed = masks[0] | masks[1] | masks[3]
+    for section in lf.sections:
+        if section.skip_when_false is not None and getattr(facts, section.skip_when_false) is False:
+            closed |= lf.section_masks[section.id]  # a section not asked: nothing to suggest
     headline = {e for o in offences if o.headline and o.applies for e in o.elements}
-    skipped = {
-        s.id
-        for s in lf.sections
-        if s.skip_when_false is not None and getattr(facts, s.skip_when_false) is False
-    }
     ranked = sorted(
         (e for e in elements if e.status is ElementStatus.UNKNOWN),
         # the trafficking offence's elements, then the s. 279.04(2) factors, then
@@ -613,17 +641,17 @@ def _next(
         key=lambda e: 0 if e.id in headline else 1 if e.kind == "factor" else 2,
     )
     out: list[str] = []
+    ids = lf.ids
     for element in ranked:
-        for requirement in element.requirements:
+        for requirement, positions in zip(
+            element.requirements, lf.requirement_positions[element.id], strict=True
+        ):
             if requirement.met:
                 continue
-            for question_id in requirement.any_of:
-                position = lf.index[question_id]
-                if closed >> position & 1 or question_id in out:
-                    continue
-                if lf.questions[position].section_id in skipped:
-                    continue
-                out.append(question_id)
+            for position in positions:
+                if not closed >> position & 1:
+                    closed |= 1 << position
+                    out.append(ids[position])
     return tuple(out)
 
 
