@@ -1,8 +1,10 @@
 """Screening: ILO/EC operational indicators, the ILO forced-labour indicators and
 Canadian legal elements, read by a pure engine.
 
-`catalogue.py` loads the versioned knowledge files strictly; `engine.py` evaluates
-answers against a loaded catalogue. Neither imports Django: the Django parts of this
+`catalogue.py` loads the versioned knowledge files strictly; the `engine` package
+evaluates answers against a loaded catalogue (the ILO/EC lists and the law-first
+questions on the Criminal Code's own elements); `summary.py` gives other apps
+whichever reading a case has. Neither imports Django: the Django parts of this
 app (models, services, views) call them.
 """
 
