@@ -116,6 +116,8 @@ MIDDLEWARE = [
 HARBOUR_SITE = env_choice("HARBOUR_SITE", "both", SITES)
 MIDDLEWARE = middleware_for(HARBOUR_SITE, MIDDLEWARE)
 ROOT_URLCONF = urlconf_for(HARBOUR_SITE)
+# Public pages remembered per worker process (harbour/core/page_memo.py); 0: off.
+HARBOUR_PUBLIC_PAGE_MEMO = env_int("HARBOUR_PUBLIC_PAGE_MEMO", 512, minimum=0)
 if HARBOUR_SITE == "public":
     # No sign-in on a public-only host, so no login throttling to install.
     SILENCED_SYSTEM_CHECKS = ["axes.W002"]

@@ -41,7 +41,8 @@ BOTH_URLCONF = "harbour.urls"
 # The public site's whole stack. Security headers (nosniff, HSTS, COOP,
 # X-Frame-Options) and the CSP stay; WhiteNoise serves the site's own CSS and
 # scripts so that no page needs another host; LocaleMiddleware only reads the
-# browser's Accept-Language (it never sets a cookie).
+# browser's Accept-Language (it never sets a cookie); the page memo, last, serves
+# a pure page already built for the same answers (harbour/core/page_memo.py).
 PUBLIC_MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -49,6 +50,7 @@ PUBLIC_MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "harbour.core.page_memo.PublicPageMemoMiddleware",
 ]
 
 ROUTER = "harbour.core.site.PublicSiteRouter"
