@@ -127,12 +127,22 @@ def test_documented_without_a_document_is_refused_and_nothing_is_saved(
     caseworker: Any, signed_in: Any
 ) -> None:
     case = worker_case(caseworker)
+    case_services.upload_document(Actor(user=caseworker), case, PDF, "permit.pdf")
     response = signed_in(caseworker).post(
         navigator_url(case),
         {"as_of": AS_OF.isoformat(), "in_canada": "yes", "in_canada__source": "documented"},
     )
     assert response.status_code == 400
     assert "in_canada__document" in response.context["form"].errors
+
+
+def test_without_documents_on_the_case_documented_is_not_offered(
+    caseworker: Any, signed_in: Any
+) -> None:
+    case = worker_case(caseworker)
+    form = signed_in(caseworker).get(navigator_url(case)).context["form"]
+    assert "in_canada__document" not in form.fields
+    assert "documented" not in dict(form.fields["in_canada__source"].choices)
     assert not CaseFacts.objects.filter(case=case).exists()
 
 

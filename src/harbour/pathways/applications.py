@@ -32,7 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from harbour.audit.services import Actor, record
-from harbour.cases.models import Case, Task, TaskStatus
+from harbour.cases.models import Case, TaskStatus
 from harbour.cases.services import (
     DeadlineTask,
     add_deadline_tasks,
@@ -51,8 +51,7 @@ from harbour.screening.templatetags.screening_text import in_language
 
 FOLLOW_UP_DAYS = 30
 RENEWAL_WARNING_DAYS = (90, 30, 7)
-FOLLOW_UP_SOURCE = "application:{id}:follow_up"
-RENEWAL_SOURCE = "application:{id}:renewal:{days}"
+# Task sources are `application:<id>:follow_up` and `application:<id>:renewal:<days>`.
 APPLICATION_FIELDS = (
     "pathway_id",
     "submitted_on",
@@ -192,61 +191,65 @@ def _event(actor: Actor, action: str, application: Application, fields: list[str
     )
 
 
-def _follow_up(application: Application, today: datetime.date) -> DeadlineTask:
-    due = max(application.submitted_on + datetime.timedelta(days=FOLLOW_UP_DAYS), today)
-    title = _("Check the status of the application: %(pathway)s") % {
-        "pathway": pathway_title(application.pathway_id)
-    }
-    return DeadlineTask(FOLLOW_UP_SOURCE.format(id=application.pk), title, due, (7, 1))
+def follow_up_dates(
+    submitted_on: datetime.date,
+    outcome: str | None,
+    valid_until: datetime.date | None,
+    today: datetime.date,
+) -> dict[str, datetime.date]:
+    """The follow-up tasks an application should have open, as {kind: due on}:
+    `follow_up` while no decision (`outcome` None) has come, `renewal:<days>`
+    for a grant with an end of validity.
 
-
-def _renewals(
-    application: Application, valid_until: datetime.date, today: datetime.date
-) -> list[DeadlineTask]:
-    """The renewal warnings still worth making. Past ones are skipped except
-    the last, kept even when late so that the end is never missed quietly;
-    a validity already over (an old decision recorded now) gets none."""
-    tasks: list[DeadlineTask] = []
-    if valid_until <= today:
-        return tasks
+    A follow-up whose day has passed falls due today. Renewal warnings already
+    past are skipped except the last, kept even when late so that the end is
+    never missed quietly; a validity already over (an old decision recorded
+    now) gets none."""
+    if outcome is None:
+        return {"follow_up": max(submitted_on + datetime.timedelta(days=FOLLOW_UP_DAYS), today)}
+    if outcome != ApplicationOutcome.GRANTED or valid_until is None or valid_until <= today:
+        return {}
+    wanted = {}
     for days in RENEWAL_WARNING_DAYS:
         due = valid_until - datetime.timedelta(days=days)
-        if due < today and days != min(RENEWAL_WARNING_DAYS):
-            continue
-        title = _("%(pathway)s ends in %(days)d days: prepare the renewal or what comes next") % {
-            "pathway": pathway_title(application.pathway_id),
-            "days": days,
-        }
-        tasks.append(
-            DeadlineTask(RENEWAL_SOURCE.format(id=application.pk, days=days), title, due, (7, 1))
-        )
-    return tasks
+        if due >= today or days == min(RENEWAL_WARNING_DAYS):
+            wanted[f"renewal:{days}"] = due
+    return wanted
 
 
-def _open_tasks(case: Case, prefix: str) -> list[Task]:
-    return list(case.tasks.filter(source__startswith=prefix, status=TaskStatus.OPEN))
+def _task_title(application: Application, kind: str) -> str:
+    pathway = pathway_title(application.pathway_id)
+    if kind == "follow_up":
+        return _("Check the status of the application: %(pathway)s") % {"pathway": pathway}
+    return _("%(pathway)s ends in %(days)d days: prepare the renewal or what comes next") % {
+        "pathway": pathway,
+        "days": int(kind.rsplit(":", 1)[-1]),
+    }
 
 
 def _sync_tasks(actor: Actor, application: Application, today: datetime.date) -> None:
-    case = application.case
+    """Open the follow-up tasks the application should have; close the others:
+    a follow-up a decision answered is done, a renewal no longer due cancelled."""
     decision = getattr(application, "decision", None)
-    follow_up = FOLLOW_UP_SOURCE.format(id=application.pk)
-    renewal_prefix = RENEWAL_SOURCE.format(id=application.pk, days="")
-    if decision is None:
-        add_deadline_tasks(actor, case, [_follow_up(application, today)])
-        return
-    for task in _open_tasks(case, follow_up):
-        complete_task(actor, task)
-    wanted = (
-        _renewals(application, decision.valid_until, today)
-        if decision.outcome == ApplicationOutcome.GRANTED and decision.valid_until
-        else []
+    wanted = follow_up_dates(
+        application.submitted_on,
+        decision.outcome if decision else None,
+        decision.valid_until if decision else None,
+        today,
     )
-    wanted_sources = {task.source for task in wanted}
-    for task in _open_tasks(case, renewal_prefix):
-        if task.source not in wanted_sources:
-            cancel_task(actor, task)
-    add_deadline_tasks(actor, case, wanted)
+    prefix = f"application:{application.pk}:"
+    for task in application.case.tasks.filter(source__startswith=prefix, status=TaskStatus.OPEN):
+        kind = task.source.removeprefix(prefix)
+        if kind not in wanted:
+            (complete_task if kind == "follow_up" else cancel_task)(actor, task)
+    add_deadline_tasks(
+        actor,
+        application.case,
+        [
+            DeadlineTask(prefix + kind, _task_title(application, kind), due, (7, 1))
+            for kind, due in wanted.items()
+        ],
+    )
 
 
 def record_application(actor: Actor, case: Case, data: Mapping[str, Any]) -> Application:
@@ -353,6 +356,7 @@ __all__ = [
     "applications_of",
     "clean_application",
     "clean_decision",
+    "follow_up_dates",
     "pathway_title",
     "pathways_by_id",
     "record_application",

@@ -62,24 +62,28 @@ def _initial(name: str, value: Any) -> Any:
 
 
 SOURCE_SUFFIX = "__source"
-ProvenanceFields = tuple[forms.BoundField, forms.BoundField]
+ProvenanceFields = tuple[forms.BoundField, ...]
 DOCUMENT_SUFFIX = "__document"
 
 
 def _provenance_fields(name: str, documents: list[tuple[str, str]]) -> dict[str, forms.Field]:
+    """How a fact is known; a document to point at only when the case has some."""
     label = fact_label(name)
-    return {
+    sources = [s for s in ENTERED_SOURCES if documents or s != "documented"]
+    fields: dict[str, forms.Field] = {
         name + SOURCE_SUFFIX: forms.ChoiceField(
             label=_("How is this known? (%(fact)s)") % {"fact": label},
-            choices=[("", _("Not said")), *[(s, PROVENANCE_LABELS[s]) for s in ENTERED_SOURCES]],
+            choices=[("", _("Not said")), *[(s, PROVENANCE_LABELS[s]) for s in sources]],
             required=False,
-        ),
-        name + DOCUMENT_SUFFIX: forms.ChoiceField(
+        )
+    }
+    if documents:
+        fields[name + DOCUMENT_SUFFIX] = forms.ChoiceField(
             label=_("Document showing it (%(fact)s)") % {"fact": label},
             choices=[("", _("No document")), *documents],
             required=False,
-        ),
-    }
+        )
+    return fields
 
 
 class NavigatorForm(forms.Form):
@@ -118,7 +122,8 @@ class NavigatorForm(forms.Form):
                 # The records' own provenance is shown as text; staff's is a choice.
                 if given is not None and name in recorded:
                     self.fields[name + SOURCE_SUFFIX].initial = given.source
-                    self.fields[name + DOCUMENT_SUFFIX].initial = given.document or ""
+                    if name + DOCUMENT_SUFFIX in self.fields:
+                        self.fields[name + DOCUMENT_SUFFIX].initial = given.document or ""
 
     def groups(
         self,
@@ -137,7 +142,8 @@ class NavigatorForm(forms.Form):
     def _provenance(self, name: str) -> ProvenanceFields | None:
         if not self.with_provenance:
             return None
-        return self[name + SOURCE_SUFFIX], self[name + DOCUMENT_SUFFIX]
+        names = (name + SOURCE_SUFFIX, name + DOCUMENT_SUFFIX)
+        return tuple(self[n] for n in names if n in self.fields)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
