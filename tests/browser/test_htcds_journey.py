@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import io
 import json
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -50,7 +51,7 @@ def test_a_supervisor_exports_their_cases_to_htcds_in_english_and_french(
 
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Export").click()
-    document = json.loads(open(download_info.value.path(), encoding="utf-8").read())
+    document = json.loads(Path(download_info.value.path()).read_text("utf-8"))
     assert len(document["records"]) == 2
     assert "Rosa" not in json.dumps(document)
 
@@ -110,7 +111,7 @@ def test_the_platform_admin_allows_and_revokes_identified_export(
     )
     with supervisor_page.expect_download() as download_info:
         supervisor_page.get_by_role("button", name="Export").click()
-    document = json.loads(open(download_info.value.path(), encoding="utf-8").read())
+    document = json.loads(Path(download_info.value.path()).read_text("utf-8"))
     assert document["identified"] is True
     assert document["records"][0]["prs_FirstName"] == "Rosa"
     supervisor_page.context.close()
