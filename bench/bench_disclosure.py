@@ -51,7 +51,9 @@ def sparse(rng: np.random.Generator, shape: tuple[int, int]) -> np.ndarray:
     return np.where(rng.random(shape) < 0.8, 0, values)
 
 
-SHAPES: list[tuple[str, tuple[int, int], Callable[[np.random.Generator, tuple[int, int]], np.ndarray]]] = [
+SHAPES: list[
+    tuple[str, tuple[int, int], Callable[[np.random.Generator, tuple[int, int]], np.ndarray]]
+] = [
     ("100 x 100 dense", (100, 100), dense),
     ("100 x 100 many small cells", (100, 100), small_cells),
     ("100 x 100 sparse", (100, 100), sparse),
@@ -72,9 +74,7 @@ def main() -> None:
         result = protect_table(tables[0], rules, b"bench")
         hidden = sum(1 for e in result.entries if e.suppressed)
         small = int(sum(1 for line in tables[0].cells for v in line if 0 < v < rules.k))
-        by = time_in_rounds(
-            tables[1:], options.tables, lambda t: protect_table(t, rules, b"bench")
-        )
+        by = time_in_rounds(tables[1:], options.tables, lambda t: protect_table(t, rules, b"bench"))
         print(
             f"{name}: {len(result.entries):,} entries, {small:,} cells under k, "
             f"{hidden:,} suppressed in all; best {1 / by.best_round_per_second:.3f} s, "

@@ -31,7 +31,13 @@ from bench.seed import PG_SERVER  # noqa: E402
 
 DB_NAME = "harbour_bench_reports"
 DATA_DIR = ROOT / "bench" / ".data-reports"
-FORMS = ["labour_trafficking", "sexual_exploitation", "domestic_servitude", "worker_at_risk", "other"]
+FORMS = [
+    "labour_trafficking",
+    "sexual_exploitation",
+    "domestic_servitude",
+    "worker_at_risk",
+    "other",
+]
 SECTORS = ["agriculture", "food_processing", "construction", "hospitality", "care_work", "unknown"]
 PROVINCES = ["ON", "QC", "BC", "AB", "MB", "SK", "NS", "NB"]
 GENDERS = ["woman", "man", "another", "not_recorded"]
@@ -79,7 +85,7 @@ def configure() -> None:
 def seed(people: int, cases: int) -> int:
     from django.db import connection
 
-    from harbour.accounts.models import Organisation, Province, Role
+    from harbour.accounts.models import Province, Role
     from harbour.accounts.services import create_organisation, create_staff
     from harbour.audit.services import Actor
 
@@ -100,8 +106,27 @@ def seed(people: int, cases: int) -> int:
         ) as copy:
             for index, pk in enumerate(ids):
                 copy.write_row(
-                    (pk, org_of[index], f"Bench {index}", "", "", "", "", "", "", "", "",
-                     rng.choice(GENDERS), "unknown", "", "", "", "", now, now)
+                    (
+                        pk,
+                        org_of[index],
+                        f"Bench {index}",
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        rng.choice(GENDERS),
+                        "unknown",
+                        "",
+                        "",
+                        "",
+                        "",
+                        now,
+                        now,
+                    )
                 )
         first_case: dict[int, tuple[int, str, str, list[str]]] = {}
         with cursor.copy(
@@ -114,28 +139,52 @@ def seed(people: int, cases: int) -> int:
                 forms = sorted(set(rng.sample(FORMS, rng.choice((1, 1, 1, 2)))))
                 province, sector = rng.choice(PROVINCES), rng.choice(SECTORS)
                 copy.write_row(
-                    (uuid.uuid4(), org_of[index], ids[index], f"HB-{year}-{number:07d}", "active",
-                     province, "|" + "|".join(forms) + "|", sector, "",
-                     datetime.date(year, rng.randint(1, 12), 1), now, now)
+                    (
+                        uuid.uuid4(),
+                        org_of[index],
+                        ids[index],
+                        f"HB-{year}-{number:07d}",
+                        "active",
+                        province,
+                        "|" + "|".join(forms) + "|",
+                        sector,
+                        "",
+                        datetime.date(year, rng.randint(1, 12), 1),
+                        now,
+                        now,
+                    )
                 )
                 first_case.setdefault(index, (year, province, sector, forms))
         with cursor.copy(
             "COPY cases_consent (id, person_id, purpose, given_on, method, recorded_at) FROM STDIN"
         ) as copy:
-            for index, pk in enumerate(ids):
+            for pk in ids:
                 if rng.random() < 0.9:
-                    copy.write_row((uuid.uuid4(), pk, "statistics", datetime.date(2016, 1, 1), "spoken", now))
+                    copy.write_row(
+                        (uuid.uuid4(), pk, "statistics", datetime.date(2016, 1, 1), "spoken", now)
+                    )
         with cursor.copy(
             "COPY reports_statisticsprofile (person_id, organisation_id, age_band, gender,"
             " nationality, province, sector, first_contact_year, forms, sketch_bucket,"
             " sketch_value, refreshed_at) FROM STDIN"
         ) as copy:
-            for index, pk in enumerate(ids):
+            for pk in ids:
                 year, province, sector, forms = first_case[index]
                 copy.write_row(
-                    (pk, org_of[index], rng.choice(BANDS), rng.choice(GENDERS),
-                     rng.choice(NATIONALITIES), province, sector, year,
-                     "|" + "|".join(forms) + "|", rng.randrange(64), rng.getrandbits(40), now)
+                    (
+                        pk,
+                        org_of[index],
+                        rng.choice(BANDS),
+                        rng.choice(GENDERS),
+                        rng.choice(NATIONALITIES),
+                        province,
+                        sector,
+                        year,
+                        "|" + "|".join(forms) + "|",
+                        rng.randrange(64),
+                        rng.getrandbits(40),
+                        now,
+                    )
                 )
         cursor.execute("ANALYZE")
     raw.commit()
@@ -169,11 +218,17 @@ def main() -> None:
             started = time.perf_counter()
             figures.dashboard(scope)
             timings.append(time.perf_counter() - started)
-        print(f"dashboard (8 tables, whole installation): cold {cold:.2f} s, cached {min(timings) * 1000:.1f} ms")
+        print(
+            f"dashboard (8 tables, whole installation): cold {cold:.2f} s,"
+            f" cached {min(timings) * 1000:.1f} ms"
+        )
         admin = User.objects.get(username="bench-admin")
         started = time.perf_counter()
         release = services.publish_release(Actor(user=admin), "Bench", run_now=True)
-        print(f"full release ({release.tables.count()} tables, {release.status}): {time.perf_counter() - started:.2f} s")
+        print(
+            f"full release ({release.tables.count()} tables, {release.status}):"
+            f" {time.perf_counter() - started:.2f} s"
+        )
         print(f"peak RSS {peak_mb():.0f} MB; load {os.getloadavg()}")
     finally:
         from django.db import connections

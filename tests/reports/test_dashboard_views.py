@@ -7,7 +7,6 @@ import csv
 import io
 
 import pytest
-from django.utils import timezone
 
 from harbour.accounts.models import Role
 from harbour.cases.models import Consent

@@ -72,7 +72,7 @@ def test_a_release_over_the_yearly_budget_is_refused_with_a_reason(admin, people
             year=2026,
             epsilon=0.9,
         )
-    with pytest.raises(services.ReleaseRefused, match="only 0.4 of the 4.0"):
+    with pytest.raises(services.ReleaseRefused, match=r"only 0\.4 of the 4\.0"):
         _publish(admin, epsilon=0.5)
     assert Release.objects.filter(title="Spring").count() == 0
 

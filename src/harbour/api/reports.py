@@ -118,7 +118,7 @@ def get_release_table(request: HttpRequest, release_id: str, table: str) -> Any:
 
 
 @router.get("/reports/dashboard/{table}", response={200: TableOut, **Errors})
-def get_dashboard_table(request: HttpRequest, table: TableKey) -> Any:
+def get_dashboard_table(request: HttpRequest, table: TableKey) -> Any:  # type: ignore[valid-type]
     user = request.auth  # type: ignore[attr-defined]
     if not access.can_see_dashboard(user):
         raise HttpError(403, "Your role does not give access to the live statistics.")

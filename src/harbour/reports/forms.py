@@ -22,7 +22,7 @@ class DashboardFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         for key, dimension in FILTER_DIMENSIONS.items():
             self.fields[key] = forms.ChoiceField(
-                label=dimension.label,
+                label=str(dimension.label),
                 required=False,
                 choices=[("", _("All")), *dimension.categories()],
             )

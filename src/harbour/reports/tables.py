@@ -9,7 +9,7 @@ The counting (SQL) is in `reports.queries`; the protection in `reports.disclosur
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -46,7 +46,7 @@ class Dimension:
 
 
 def _choices(
-    choices: list[tuple[str, Promise]], unknown: Promise | None = None
+    choices: Sequence[tuple[str, Promise | str]], unknown: Promise | None = None
 ) -> list[tuple[str, str]]:
     items = [(str(code), str(label)) for code, label in choices if code]
     if unknown is not None and UNKNOWN not in {code for code, _label in items}:

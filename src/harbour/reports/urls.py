@@ -10,9 +10,7 @@ urlpatterns: list[URLPattern] = [
     path("reports/gap/<slug:table>.csv", views.gap_table_csv, name="gap_table_csv"),
     path("reports/releases/", views.release_list, name="release_list"),
     path("reports/releases/<uuid:release_id>/", views.release_detail, name="release_detail"),
-    path(
-        "reports/releases/<uuid:release_id>/public/", views.release_public, name="release_public"
-    ),
+    path("reports/releases/<uuid:release_id>/public/", views.release_public, name="release_public"),
     path(
         "reports/releases/<uuid:release_id>/<slug:table>.csv",
         views.release_table_csv,
