@@ -52,13 +52,16 @@ system-packages: ## Install Debian's chromium and gettext for the tests (needs r
 test: install system-packages lint ## Everything CI checks: lint, types, tests on SQLite and PostgreSQL, browser tests
 	@bash scripts/test.sh
 
-bench: install ## Benchmarks: screening and pathways engines, linkage (FEBRL4, 10k-1M mentions), then 100k cases on PostgreSQL (record in docs/benchmarks.md)
+bench: install ## Benchmarks: engines (screening, pathways, disclosure), linkage, 100k cases, imports, reports on 1M people, public-site load (record in docs/benchmarks.md)
 	$(BIN)/python bench/bench_screening.py
 	$(BIN)/python bench/bench_pathways.py
+	$(BIN)/python bench/bench_disclosure.py
 	$(BIN)/python bench/bench_linkage.py
 	$(BIN)/python bench/bench_incremental.py --mentions 100000 --additions 200
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/bench_import.py --rows 50000
+	$(BIN)/python bench/bench_reports.py --people 1000000
+	$(BIN)/python bench/bench_public.py
 
 clean: ## Remove the virtual environment and test artefacts (keeps data/)
 	rm -rf $(VENV) test-artifacts .pytest_cache .mypy_cache .ruff_cache

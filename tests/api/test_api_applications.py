@@ -1,5 +1,6 @@
 """Application endpoints: list and record a case's applications, read one,
-record and correct its decision; bad input is a 422 naming the field, reads
+record and correct its decision; malformed input is a 422 naming the field,
+well-formed input that the case's dates refuse a 409 naming it, reads
 are audited, another organisation's case or application is a 404 and an
 analyst gets 403."""
 
@@ -74,45 +75,63 @@ def test_an_application_is_recorded_listed_and_decided_through_the_api(
 
 
 @pytest.mark.parametrize(
-    ("changes", "field"),
+    ("changes", "field", "status"),
     [
-        ({"pathway_id": "no_such_pathway"}, "pathway_id"),
-        ({"submitted_on": "2026-02-30"}, "submitted_on"),
-        ({"submitted_on": iso(5)}, "submitted_on"),
-        ({"submitted_by": "neighbour"}, "submitted_by"),
-        ({"reference_number": "x" * 101}, "reference_number"),
-        ({"colour": "blue"}, "colour"),
+        ({"pathway_id": "no_such_pathway"}, "pathway_id", 422),
+        ({"submitted_on": "2026-02-30"}, "submitted_on", 422),
+        ({"submitted_on": iso(5)}, "submitted_on", 409),
+        ({"submitted_by": "neighbour"}, "submitted_by", 422),
+        ({"reference_number": "x" * 101}, "reference_number", 422),
+        ({"colour": "blue"}, "colour", 422),
     ],
 )
-def test_a_bad_application_is_refused_with_422_naming_the_field(
-    api_as: Any, caseworker: Any, case: Any, intruder: Any, changes: Any, field: str
+def test_a_bad_application_is_refused_naming_the_field_and_nothing_is_saved(
+    api_as: Any, caseworker: Any, case: Any, intruder: Any, changes: Any, field: str, status: int
 ) -> None:
     response = api_as(caseworker).post(cases_url(case), application_body(**changes))
-    assert response.status_code == 422, response.content
+    assert response.status_code == status, response.content
     assert field in str(response.json())
     assert not Application.objects.exists()
 
 
 @pytest.mark.parametrize(
-    ("decision", "field", "words"),
+    ("decision", "field", "words", "status"),
     [
-        ({"outcome": "refused", "decided_on": iso(-11)}, "decided_on", "before the application"),
+        (
+            {"outcome": "refused", "decided_on": iso(-11)},
+            "decided_on",
+            "before the application",
+            409,
+        ),
         (
             {"outcome": "granted", "decided_on": iso(0), "valid_until": iso(0)},
             "valid_until",
             "after",
+            409,
         ),
-        ({"outcome": "withdrawn", "decided_on": iso(0), "valid_until": iso(9)}, "valid_until", ""),
-        ({"outcome": "lost", "decided_on": iso(0)}, "outcome", ""),
+        (
+            {"outcome": "withdrawn", "decided_on": iso(0), "valid_until": iso(9)},
+            "valid_until",
+            "",
+            409,
+        ),
+        ({"outcome": "lost", "decided_on": iso(0)}, "outcome", "", 422),
     ],
 )
-def test_a_decision_out_of_order_is_refused_with_422_and_nothing_is_saved(
-    api_as: Any, caseworker: Any, case: Any, intruder: Any, decision: Any, field: str, words: str
+def test_a_decision_out_of_order_is_refused_naming_the_field_and_nothing_is_saved(
+    api_as: Any,
+    caseworker: Any,
+    case: Any,
+    intruder: Any,
+    decision: Any,
+    field: str,
+    words: str,
+    status: int,
 ) -> None:
     client = api_as(caseworker)
     created = client.post(cases_url(case), application_body()).json()
     response = client.put(f"/api/v1/applications/{created['id']}/decision", decision)
-    assert response.status_code == 422, response.content
+    assert response.status_code == status, response.content
     assert field in str(response.json()) and words in str(response.json())
     assert not Decision.objects.exists()
 

@@ -18,11 +18,13 @@ from django.utils import timezone
 from harbour.accounts.models import Organisation, Role
 from harbour.api.models import ApiToken
 from harbour.audit.models import AuditEvent
+from harbour.audit.services import Actor
 from harbour.cases.models import ClosureRequest, Consent, Document, Task
 from harbour.cli import main as harbour_cli
 from harbour.screening.catalogue import load_catalogue
 from harbour.screening.models import Assessment
 from tests.api.conftest import ApiClient, bearer
+from tests.conftest import PASSWORD
 from tests.directory.conftest import (
     incoming_referral,
     outgoing_referral,
@@ -111,7 +113,11 @@ OPEN_TO_EVERY_TOKEN = [
 ]
 # Statistics (docs/reports.md): releases for analysts, supervisors, organisation
 # admins and platform admins; the live dashboard tables without platform admins.
-RELEASE_READERS = [("get", "/api/v1/reports/releases")]
+RELEASE_READERS = [
+    ("get", "/api/v1/reports/releases"),
+    ("get", "/api/v1/reports/releases/{release}"),
+    ("get", "/api/v1/reports/releases/{release}/tables/people_by_age_gender"),
+]
 DASHBOARD_READERS = [("get", "/api/v1/reports/dashboard/people_by_age_gender")]
 # HTCDS export (docs/reports.md): supervisors and organisation admins, of their
 # own organisation; every other role 403.
@@ -187,6 +193,22 @@ def application_of(case: Any) -> Any:
     )
 
 
+def release_of(case: Any) -> Any:
+    """A published release of the installation, made through the service by a
+    platform admin (setup, not under test)."""
+    from harbour.accounts.services import create_staff
+    from harbour.reports.models import Release
+    from harbour.reports.services import publish_release
+
+    existing = Release.objects.first()
+    if existing is not None:
+        return existing
+    admin = create_staff(
+        Actor.system("test"), case.organisation, "release-admin", PASSWORD, Role.PLATFORM_ADMIN
+    )
+    return publish_release(Actor(user=admin), "Test release", run_now=True)
+
+
 def mention_of(case: Any) -> Any:
     """A linked party on the case whose person consents to linkage, made
     directly (setup, not under test)."""
@@ -230,6 +252,7 @@ def call(client: ApiClient, method: str, path: str, case: Any) -> Any:
     outside = outside_referral(case).pk if "{outside}" in path else None
     need = need_of(case).pk if "{need}" in path else None
     application = application_of(case).pk if "{application}" in path else None
+    release = release_of(case).pk if "{release}" in path else None
     mention = (
         mention_of(case)
         if {"{mention}", "{entity}", "{network}"} & set(re.findall(r"\{\w+\}", path))
@@ -244,6 +267,7 @@ def call(client: ApiClient, method: str, path: str, case: Any) -> Any:
         outside=outside,
         need=need,
         application=application,
+        release=release,
         document=document,
         closure=closure,
         case=case.pk,
@@ -494,7 +518,7 @@ def test_the_openapi_document_is_served_and_declares_bearer_security(client, int
     operations = [op for path in document["paths"].values() for op in path.values()]
     assert len(operations) == len(ENDPOINTS) + len(NETWORK_READERS) + len(
         OPEN_TO_EVERY_TOKEN
-    ) + len(HTCDS_EXPORTERS)
+    ) + len(HTCDS_EXPORTERS) + len(RELEASE_READERS) + len(DASHBOARD_READERS)
     for operation in operations:
         assert operation["security"] == [{"TokenAuth": []}]
         assert {"401", "403", "404", "422"} <= set(operation["responses"])

@@ -34,6 +34,7 @@ from hypothesis import strategies as st
 from schemathesis import checks
 
 from harbour.accounts.models import Organisation, Role, User
+from harbour.accounts.services import create_staff
 from harbour.audit.services import Actor
 from harbour.cases import services
 from harbour.cases.models import Case, ClosureRequest, Consent, Document, Need, Person, Task
@@ -45,7 +46,7 @@ from harbour.pathways.models import Application
 from harbour.screening.models import Assessment
 from harbour.screening.services import start_assessment
 from tests.api.conftest import bearer
-from tests.conftest import open_demo_case
+from tests.conftest import PASSWORD, open_demo_case
 from tests.directory.conftest import (
     incoming_referral,
     outgoing_referral,
@@ -527,6 +528,25 @@ def test_tokens_of_one_organisation_never_reach_another_organisations_records(
     assert snapshot(organisation_b) == before
 
 
+def published_release(world: World) -> Any:
+    """A release of the installation, published through the service by a
+    platform admin of the own organisation (setup, not under test)."""
+    from harbour.reports.models import Release
+    from harbour.reports.services import publish_release
+
+    existing = Release.objects.first()
+    if existing is not None:
+        return existing
+    admin = create_staff(
+        Actor.system("test"),
+        world.own_case.organisation,
+        "fuzz-release-admin",
+        PASSWORD,
+        Role.PLATFORM_ADMIN,
+    )
+    return publish_release(Actor(user=admin), "Fuzz release", run_now=True)
+
+
 def test_the_fuzzer_reaches_real_records(api_schema: Any, world: World) -> None:
     """A guard for the fuzz tests above: aimed at A's own records with A's
     token, each operation gets past the 404, so the fuzzing exercises more
@@ -576,12 +596,17 @@ def test_the_fuzzer_reaches_real_records(api_schema: Any, world: World) -> None:
             case.path_parameters = {"pathway_id": "vtip_trp"}
         if "{application_id}" in op.path:
             case.path_parameters = {"application_id": str(world.own_application.pk)}
+        if "{release_id}" in op.path:
+            case.path_parameters = {"release_id": str(published_release(world).pk)}
+        if "{table}" in op.path:
+            case.path_parameters = {**(case.path_parameters or {}), "table": "people_by_age_gender"}
         token_headers = headers
         if op.path.endswith(("/decision", "/assignment")) or "/networks" in op.path:
             # Supervisors and organisation admins only (and analysts, for networks).
             token_headers = bearer(world.supervisor_token)
-        if op.path.endswith("/htcds/export"):
-            # HTCDS export: supervisors and organisation admins only.
+        if op.path.endswith("/htcds/export") or "/reports/" in op.path:
+            # HTCDS export and statistics: supervisors and organisation admins
+            # (and analysts, for statistics); never caseworkers.
             token_headers = bearer(world.supervisor_token)
         if op.method.upper() in ("POST", "PATCH", "PUT"):
             body: dict[str, Any] = {}

@@ -13,12 +13,12 @@ from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Router, Status
-from ninja.errors import ValidationError
+from ninja.errors import HttpError
 from pydantic import StringConstraints
 
 from harbour.api.common import Errors, actor_of, case_staff, get_visible
 from harbour.api.pathways import PathwayId
-from harbour.api.schemas import CleanText, IsoDate, Out, Strict
+from harbour.api.schemas import CleanText, ErrorOut, IsoDate, Out, Strict
 from harbour.cases import access
 from harbour.pathways import applications
 from harbour.pathways.applications import TEXT_LIMITS
@@ -45,7 +45,7 @@ class ApplicationIn(Strict):
     documents_sent: DocumentsSent = ""
 
 
-class DecisionIn(Strict):
+class ApplicationDecisionIn(Strict):
     """Recording a decision again replaces it (a correction); a withdrawal is
     recorded as the outcome `withdrawn`."""
 
@@ -56,7 +56,7 @@ class DecisionIn(Strict):
     conditions: Conditions = ""
 
 
-class DecisionOut(Out):
+class ApplicationDecisionOut(Out):
     outcome: OutcomeName
     decided_on: datetime.date
     valid_until: datetime.date | None
@@ -74,7 +74,7 @@ class ApplicationOut(Out):
     documents_sent: str
     created_at: datetime.datetime
     # Null while the application waits for its decision.
-    decision: DecisionOut | None
+    decision: ApplicationDecisionOut | None
 
 
 def _out(application: Application) -> dict[str, Any]:
@@ -92,10 +92,11 @@ def _out(application: Application) -> dict[str, Any]:
     }
 
 
-def _invalid(problem: applications.InvalidApplication) -> ValidationError:
-    return ValidationError(
-        [{"loc": ["body", problem.field], "msg": str(problem), "type": "value_error"}]
-    )
+def _refused(problem: applications.InvalidApplication) -> HttpError:
+    """Well-formed data that the case's own dates refuse (a future date, a
+    decision before its application): 409, as for a case's closing date, with
+    the field named. Malformed data never gets here: the schema answers 422."""
+    return HttpError(409, f"{problem.field}: {problem}")
 
 
 def _application_for(request: HttpRequest, application_id: str) -> Application:
@@ -113,7 +114,9 @@ def list_applications(request: HttpRequest, case_id: str) -> Any:
     return [_out(application) for application in listed]
 
 
-@router.post("/cases/{case_id}/applications", response={201: ApplicationOut, **Errors})
+@router.post(
+    "/cases/{case_id}/applications", response={201: ApplicationOut, 409: ErrorOut, **Errors}
+)
 def create_application(request: HttpRequest, case_id: str, payload: ApplicationIn) -> Any:
     """Record an application; a task to check its status is added to the case."""
     case = access.get_case_for(case_staff(request), case_id)
@@ -122,7 +125,7 @@ def create_application(request: HttpRequest, case_id: str, payload: ApplicationI
     try:
         application = applications.record_application(actor_of(request), case, data)
     except applications.InvalidApplication as problem:
-        raise _invalid(problem) from None
+        raise _refused(problem) from None
     return Status(201, _out(application))
 
 
@@ -133,9 +136,12 @@ def get_application(request: HttpRequest, application_id: str) -> Any:
     return _out(application)
 
 
-@router.put("/applications/{application_id}/decision", response={200: ApplicationOut, **Errors})
+@router.put(
+    "/applications/{application_id}/decision",
+    response={200: ApplicationOut, 409: ErrorOut, **Errors},
+)
 def record_application_decision(
-    request: HttpRequest, application_id: str, payload: DecisionIn
+    request: HttpRequest, application_id: str, payload: ApplicationDecisionIn
 ) -> Any:
     """Record the decision (granted, refused, withdrawn) or correct it; the
     case's follow-up and renewal tasks follow."""
@@ -143,5 +149,5 @@ def record_application_decision(
     try:
         applications.record_decision(actor_of(request), application, payload.model_dump())
     except applications.InvalidApplication as problem:
-        raise _invalid(problem) from None
+        raise _refused(problem) from None
     return _out(application)
