@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import datetime
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Router
-from ninja.errors import ValidationError
 from pydantic import Field, create_model
 
 from harbour.api.common import Errors, actor_of, case_staff, only_query
@@ -46,12 +45,23 @@ FactsIn = create_model(  # type: ignore[call-overload]
 )
 
 
-class FactOriginIn(Strict):
-    """Where one fact came from. `document` (a case document's id) is given exactly
-    when the source is `documented`."""
+class DocumentedOriginIn(Strict):
+    """A fact shown by one of the case's documents: `document` names it."""
 
-    source: Literal[engine.PROVENANCE_SOURCES]  # type: ignore[valid-type]
-    document: str | None = Field(default=None, max_length=64)
+    source: Literal["documented"]
+    document: str = Field(min_length=1, max_length=64)
+
+
+class StatedOriginIn(Strict):
+    """A fact from the record, a screening, the person's own words or staff's
+    assumption: no document."""
+
+    source: Literal[tuple(s for s in engine.PROVENANCE_SOURCES if s != "documented")]  # type: ignore[valid-type]
+
+
+# The schema itself says a document goes with `documented` and only with it, so
+# a well-formed request is never refused for it (the fuzzer holds us to that).
+FactOriginIn = Annotated[DocumentedOriginIn | StatedOriginIn, Field(discriminator="source")]
 
 
 ProvenanceIn = create_model(  # type: ignore[call-overload]
@@ -98,23 +108,7 @@ def _evaluate(
 
 def _provenance(payload: Any) -> dict[str, engine.Provenance]:
     given = {k: v for k, v in payload.model_dump().items() if v is not None}
-    bad = [
-        name
-        for name, origin in given.items()
-        if (origin["source"] == "documented") != bool(origin["document"])
-    ]
-    if bad:
-        raise ValidationError(
-            [
-                {
-                    "loc": ["body", "payload", "provenance", name],
-                    "msg": "name a document exactly when the source is documented",
-                    "type": "value_error",
-                }
-                for name in sorted(bad)
-            ]
-        )
-    return {n: engine.Provenance(o["source"], o["document"]) for n, o in given.items()}
+    return {n: engine.Provenance(o["source"], o.get("document")) for n, o in given.items()}
 
 
 @router.post("/pathways/evaluate", response={200: PathwaysResultOut, **Errors})
