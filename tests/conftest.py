@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import hypothesis
 import pytest
 from django.test import Client
+from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -28,6 +29,15 @@ PASSWORD = "correct-horse-battery-staple-42"
 hypothesis.settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI") == "true":
     hypothesis.settings.load_profile("ci")
+
+
+@pytest.fixture(autouse=True)
+def every_test_starts_in_the_default_language() -> Iterator[None]:
+    """A request through LocaleMiddleware leaves its language active in the
+    thread (Django only activates, it never resets); without this, a French
+    page in one test would make the next test's texts French."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

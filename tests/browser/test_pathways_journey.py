@@ -40,20 +40,23 @@ def test_caseworker_finds_the_pathways_open_to_a_person_and_acts_on_them(
     page.get_by_role("link", name="Open the protection navigator").click()
     expect(page.get_by_role("heading", level=1, name="Protection navigator")).to_be_visible()
     page.get_by_label("Evaluate as of").fill("2026-11-29")
-    expect(page.get_by_label("Immigration status")).to_have_value("out_of_status")
+    expect(page.get_by_label("Immigration status", exact=True)).to_have_value("out_of_status")
     expect(page.get_by_text("From: person record").first).to_be_visible()
     look_at(page, "pathways-case-empty")
 
     tri_state(page, "Is the person in Canada?", "Yes")
-    page.get_by_label("Date status was lost").fill("2026-10-15")
-    page.get_by_label("Why status was lost").select_option("work_conditions")
+    page.get_by_label("Date status was lost", exact=True).fill("2026-10-15")
+    page.get_by_label("Why status was lost", exact=True).select_option("work_conditions")
     page.get_by_text("Work, exploitation and family").click()
-    page.get_by_label("Screening reading").select_option("trafficking_indicated")
+    page.get_by_label("Screening reading", exact=True).select_option("trafficking_indicated")
     page.get_by_role("button", name="Save facts and show pathways").click()
 
     expect(page.get_by_text("Facts saved.")).to_be_visible()
     open_to_her = page.locator("#group-possibly_eligible")
-    expect(open_to_her.get_by_text("Restoration of temporary resident status")).to_be_visible()
+    restoration_title = open_to_her.get_by_text(
+        "Restoration of temporary resident status", exact=True
+    )
+    expect(restoration_title).to_be_visible()
     look_at(page, "pathways-case-results")
 
     restoration = page.locator("#pathway-restoration_of_status")

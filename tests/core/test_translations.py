@@ -15,7 +15,7 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -122,13 +122,6 @@ def catalogue(catalogue_root: Path) -> list[Entry]:
     po_file = catalogue_root / CATALOGUE
     assert po_file.exists(), f"{po_file} is missing: {FIX}"
     return [entry for entry in parse_po(po_file) if entry.msgid or entry.msgctxt]
-
-
-@pytest.fixture(autouse=True)
-def back_to_the_default_language() -> Iterator[None]:
-    """Requests here activate French; later tests must start in the default language."""
-    yield
-    translation.deactivate()
 
 
 def test_the_french_catalogue_has_no_untranslated_or_fuzzy_entries(catalogue, catalogue_root):

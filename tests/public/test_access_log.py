@@ -158,11 +158,16 @@ def console_output() -> Iterator[io.StringIO]:
     """What the handler configured in settings.LOGGING writes, captured."""
     handler = next(h for h in logging.getLogger().handlers if _has_privacy_filter(h))
     captured = io.StringIO()
-    previous = handler.setStream(captured)  # type: ignore[attr-defined]
+    # Swapped by hand, not with setStream(): that flushes the old stream, which an
+    # earlier test's captured stderr may have left closed.
+    with handler.lock:  # type: ignore[union-attr]
+        previous = handler.stream  # type: ignore[attr-defined]
+        handler.stream = captured  # type: ignore[attr-defined]
     try:
         yield captured
     finally:
-        handler.setStream(previous)  # type: ignore[attr-defined]
+        with handler.lock:  # type: ignore[union-attr]
+            handler.stream = previous  # type: ignore[attr-defined]
 
 
 def _has_privacy_filter(handler: logging.Handler) -> bool:
