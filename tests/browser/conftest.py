@@ -108,7 +108,10 @@ def look_at(axe: Any) -> Callable[..., None]:
 
     def look(page: Any, name: str, *, phone: bool = False) -> None:
         page.wait_for_load_state("load")
-        if phone:
+        # A page already at phone width (a context opened so, e.g. without
+        # JavaScript, where Chromium never confirms a resize) is left as it is.
+        resize = phone and page.viewport_size != PHONE
+        if resize:
             page.set_viewport_size(PHONE)
         try:
             page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
@@ -126,7 +129,7 @@ def look_at(axe: Any) -> Callable[..., None]:
                 )
                 assert overflow <= 0, f"{name} scrolls sideways by {overflow}px on a phone"
         finally:
-            if phone:
+            if resize:
                 page.set_viewport_size(DESKTOP)
 
     return look
