@@ -4,6 +4,7 @@ password, spreadsheet cells escaped, supervisors and org admins only, audited.""
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
 import zipfile
@@ -15,6 +16,7 @@ from openpyxl import load_workbook
 from harbour.audit.models import AuditEvent
 from harbour.audit.services import Actor
 from harbour.cases import services, zipaes
+from harbour.pathways.applications import record_application, record_decision
 from harbour.screening.services import AnswerInput, record_answers, start_assessment
 from tests.screening.test_cli import TRAFFICKING
 
@@ -183,3 +185,46 @@ def test_the_export_carries_the_needs_of_the_plan(supervisor, full_case):
     assert needs[0][:3] == ["need", "priority", "status"]
     assert needs[1][:3] == ["housing", "normal", "identified"]
     assert needs[1][5] == "Barn"
+
+
+def test_the_export_carries_the_applications_and_their_decisions(supervisor, caseworker, case):
+    actor = Actor(user=caseworker)
+    application = record_application(
+        actor,
+        case,
+        {
+            "pathway_id": "vtip_trp",
+            "submitted_on": datetime.date(2026, 3, 2),
+            "submitted_by": "lawyer",
+            "reference_number": "W301234567",
+            "documents_sent": "Support letter; statement",
+        },
+    )
+    record_decision(
+        actor,
+        application,
+        {
+            "outcome": "granted",
+            "decided_on": datetime.date(2026, 5, 4),
+            "valid_until": datetime.date(2026, 11, 4),
+            "conditions": "Open work permit issued with it",
+        },
+    )
+    files = zipaes.read(PASSWORD, services.export_case(Actor(user=supervisor), case, PASSWORD))
+    table = json.loads(files["case.json"])["applications"]
+    assert table["header"][:4] == ["pathway", "submitted_on", "submitted_by", "reference_number"]
+    assert table["rows"] == [
+        [
+            "vtip_trp",
+            "2026-03-02",
+            "lawyer",
+            "W301234567",
+            "Support letter; statement",
+            "granted",
+            "2026-05-04",
+            "2026-11-04",
+            "Open work permit issued with it",
+        ]
+    ]
+    rows = list(csv.reader(io.StringIO(files["applications.csv"].decode("utf-8-sig"))))
+    assert rows[1][3] == "W301234567"

@@ -179,6 +179,20 @@ def case_tables(case: Case) -> dict[str, dict[str, Any]]:
             ],
         ),
     }
+    tables["applications"] = _table(
+        [
+            "pathway",
+            "submitted_on",
+            "submitted_by",
+            "reference_number",
+            "documents_sent",
+            "outcome",
+            "decided_on",
+            "valid_until",
+            "conditions",
+        ],
+        [_application_row(application) for application in _applications(case)],
+    )
     try:
         facts = case.pathway_facts
     except ObjectDoesNotExist:
@@ -189,6 +203,32 @@ def case_tables(case: Case) -> dict[str, dict[str, Any]]:
             [[name, json.dumps(value)] for name, value in sorted(facts.values.items())],
         )
     return tables
+
+
+def _applications(case: Case) -> list[Any]:
+    # Imported here: pathways builds on cases, not the other way round.
+    from harbour.pathways.models import Application
+
+    return list(
+        Application.objects.filter(case=case)
+        .select_related("decision")
+        .order_by("submitted_on", "created_at")
+    )
+
+
+def _application_row(application: Any) -> list[Any]:
+    decision = getattr(application, "decision", None)
+    return [
+        application.pathway_id,
+        application.submitted_on,
+        application.submitted_by,
+        application.reference_number,
+        application.documents_sent,
+        decision.outcome if decision else "",
+        decision.decided_on if decision else None,
+        decision.valid_until if decision else None,
+        decision.conditions if decision else "",
+    ]
 
 
 def _workbook(tables: dict[str, dict[str, Any]]) -> bytes:
