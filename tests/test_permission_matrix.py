@@ -224,7 +224,12 @@ POLICY: dict[str, list[Check]] = {
     ],
     # --- Case pages ---
     "cases:dashboard": [
-        Check("GET", NONE, CASE_WORK),
+        # Analysts and platform admins start on the statistics and the releases.
+        Check(
+            "GET",
+            NONE,
+            Row(LOGIN, 200, 200, 200, 200, Redirect("/reports/"), Redirect("/reports/releases/")),
+        ),
         Check("DELETE", NONE, READ_ONLY_WRONG_METHOD),
     ],
     "cases:case_list": [

@@ -21,7 +21,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from harbour.accounts.models import CASE_ROLES, Province, User
+from harbour.accounts.models import CASE_ROLES, Province, Role, User
 from harbour.audit.services import Actor, events_for
 from harbour.cases import access, ical, plan, services
 from harbour.cases.documents import KINDS, DocumentRefused
@@ -79,9 +79,23 @@ def _case_extras(form: CaseForm) -> dict[str, Any]:
     }
 
 
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The start page. Coalition analysts and platform admins work with
+    aggregates, not case files: they start on the statistics, or on the
+    releases they publish, rather than on a refusal (other methods keep the
+    role check first)."""
+    membership = getattr(request, "membership", None)
+    if request.method in ("GET", "HEAD") and membership is not None:
+        if membership.role == Role.ANALYST:
+            return redirect("reports:dashboard")
+        if membership.role == Role.PLATFORM_ADMIN:
+            return redirect("reports:release_list")
+    return _case_dashboard(request)
+
+
 @case_staff_required
 @require_safe
-def dashboard(request: HttpRequest) -> HttpResponse:
+def _case_dashboard(request: HttpRequest) -> HttpResponse:
     mine = (
         access.visible_cases(request.user)
         .filter(assigned_to=request.user.pk)
