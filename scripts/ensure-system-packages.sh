@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # System packages the tests need from Debian: chromium (browser tests),
 # gettext (the translation-completeness test runs makemessages) and 7-Zip
-# (a receiver's tool: case-export archives must open in it). Install them
+# (a receiver's tool: case-export archives must open in it), and wrk (the
+# public-site load benchmark, bench/bench_public.py). Install them
 # when missing and we may; otherwise say so plainly (the tests then report
 # what they skipped, and under CI=true a skip fails the run).
 set -euo pipefail
@@ -9,6 +10,7 @@ missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v xgettext >/dev/null || missing+=(gettext)
 command -v 7z >/dev/null || missing+=(p7zip-full)
+command -v wrk >/dev/null || missing+=(wrk)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "Installing Debian packages for the tests: ${missing[*]}…"
