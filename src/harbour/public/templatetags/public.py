@@ -2,8 +2,9 @@
 
 `{% say text %}` writes a knowledge text (a public `LocalText`, or an engine text
 with English and French) in the active language. When that language has no value
-the English one is written inside `<span lang="en">`, so that a screen reader
-pronounces it as English; the page's note says some texts are not yet translated.
+the English one is written inside `<span lang="en" dir="ltr">`, so that a screen
+reader pronounces it as English and an Arabic page does not move its full stop to
+the wrong end; the page's note says some texts are not yet translated.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def say(value: Any) -> SafeString:
     text, translated = localised(value, language)
     if translated:
         return format_html("{}", text)
-    return format_html('<span lang="en">{}</span>', text)
+    return format_html('<span lang="en" dir="ltr">{}</span>', text)
 
 
 @register.filter
