@@ -151,6 +151,7 @@ PURE_MODULES = (
     "tests/pathways/test_engine_properties.py",
     "tests/pathways/test_rules.py",
     "tests/pathways/test_scenarios.py",
+    "tests/public/test_translations.py",
     "tests/screening/test_catalogue.py",
     "tests/screening/test_cli.py",
     "tests/screening/test_engine.py",
