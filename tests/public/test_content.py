@@ -169,9 +169,7 @@ def test_a_question_that_changes_nothing_is_refused(selfcheck_error):
 
 
 def test_a_question_without_english_is_refused(selfcheck_error):
-    error = selfcheck_error(
-        '      en: "Where do you live or work?"\n', '      es: "¿Dónde vive o trabaja?"\n'
-    )
+    error = selfcheck_error('      en: "Where do you live or work?"\n', "")
     assert error.entry == "where"
     assert "en is missing" in str(error)
 
