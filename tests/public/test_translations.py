@@ -77,3 +77,49 @@ def test_every_catalogue_holds_the_same_entries_as_the_french_one(catalogue):
     assert {entry.key for entry in entries} == {entry.key for entry in french}, (
         f"{language} is out of step with fr: run `make messages` and translate the new entries"
     )
+
+
+KNOWLEDGE = Path(__file__).resolve().parents[2] / "src" / "harbour" / "knowledge" / "public"
+NUMBERS = re.compile(r"\d[\d-]*\d|\d")
+
+
+def knowledge_texts() -> list[tuple[str, dict[str, str]]]:
+    """Every text of the public knowledge files: its place and its languages."""
+    import yaml
+
+    found: list[tuple[str, dict[str, str]]] = []
+
+    def walk(node: object, where: str) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("en"), str):
+                found.append((where, node))
+            for key, value in node.items():
+                walk(value, f"{where}.{key}")
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                walk(value, f"{where}[{index}]")
+
+    for name in ("pages.yaml", "selfcheck.yaml"):
+        walk(yaml.safe_load((KNOWLEDGE / name).read_text(encoding="utf-8")), name)
+    return found
+
+
+def test_every_knowledge_text_is_written_in_all_eight_languages():
+    missing = [
+        (where, sorted(set(CODES) - set(text)))
+        for where, text in knowledge_texts()
+        if set(CODES) - set(text)
+    ]
+    assert not missing, f"texts missing a language: {missing[:5]}"
+
+
+def test_every_knowledge_text_keeps_the_numbers_of_its_english_text():
+    # A phone number, a deadline in days or "24 hours" must survive translation.
+    wrong = [
+        (where, language)
+        for where, text in knowledge_texts()
+        for language in CODES
+        if language in text
+        and set(NUMBERS.findall(text[language])) != set(NUMBERS.findall(text["en"]))
+    ]
+    assert not wrong, f"numbers differ from English: {wrong[:8]}"
