@@ -8,18 +8,23 @@ suppressed (and, for the audit trail only, why).
 The method, in order (docs/reports.md, "Disclosure control", says the same for readers):
 
 1. Primary suppression. A cell or margin with 0 < count < k (default k = 11, as the
-   CTDC download) is suppressed. A cell equal to its line's margin (every person of
-   the line has that attribute: "all 14 people from this province were in agriculture")
-   is suppressed too (group disclosure). Zeros are otherwise published: a zero says
-   nothing about a person, and hiding every zero of a sparse table would suppress most
-   of it; `Rules.suppress_zeros` treats zeros like small counts for those who follow the
-   UK LLC rule.
+   CTDC download) is suppressed; for tables of cases or referrals that also give the
+   distinct people behind each entry (`people`), on min(count, people): 12 cases of 5
+   people are 5 people. A cell equal to its line's margin (every person of the line
+   has that attribute: "all 14 people from this province were in agriculture") is
+   suppressed too (group disclosure), with the line's zeros (except those whose
+   crossing line is empty: its published zero margin shows them anyway). Zeros are
+   otherwise published: a zero says nothing about a person, and hiding every zero of a
+   sparse table would suppress most of it; `Rules.suppress_zeros` treats zeros like
+   small counts for those who follow the UK LLC rule.
 2. Secondary suppression, checked by an audit. For each suppressed entry the audit
-   bounds its value by linear programming (scipy.optimize.linprog, HiGHS) subject to every
-   published value and every linear relation of the table (equalities for additive axes;
-   "margin <= sum of cells" and "cell <= margin" otherwise) and non-negativity. The entry
-   is protected when max - min >= the protection width (default k). Complementary cells
-   are added greedily, cheapest (smallest count) first, until the audit passes.
+   bounds its value by linear programming (HiGHS, as bundled with scipy) subject to
+   every published value and every linear relation of the table (equalities for
+   additive axes; "margin <= sum of cells" and "cell <= margin" otherwise) and
+   non-negativity. The entry is protected when max - min >= the protection width
+   (default k). Complementary cells are added greedily, cheapest (smallest count)
+   first, until the audit passes (disclosure_audit.py, disclosure_lp.py: how the audit
+   stays fast without weakening it).
 3. Random rounding to base 5, unbiased, with the random number drawn from
    HMAC(release seed, what the entry counts): the same entry reached through two tables of
    one release gets the same published value; margins are rounded independently of cells.
@@ -135,6 +140,9 @@ class TwoWayTable:
     entry's identity, so the same count in two tables is one entry.
     sketches (optional): PeopleSketch per entry, keyed by (row, col) with TOTAL for
     margins; needed for the differencing rule.
+    people (optional): for tables that count something other than people (cases,
+    referrals), the distinct people behind each entry, keyed like sketches (missing
+    entries: the count). Primary suppression uses min(count, people).
     """
 
     table_id: str
@@ -148,11 +156,13 @@ class TwoWayTable:
     sketches: Mapping[tuple[str, str], PeopleSketch] | None = field(
         default=None, compare=False, hash=False
     )
+    people: Mapping[tuple[str, str], int] | None = field(default=None, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
 class OneWayTable:
-    """Counts of distinct people by one variable, with the total given separately."""
+    """Counts of distinct people by one variable, with the total given separately.
+    sketches and people (optional) are keyed by category, TOTAL for the total."""
 
     table_id: str
     universe: str
@@ -160,6 +170,7 @@ class OneWayTable:
     counts: tuple[int, ...]
     total: int
     sketches: Mapping[str, PeopleSketch] | None = field(default=None, compare=False, hash=False)
+    people: Mapping[str, int] | None = field(default=None, compare=False, hash=False)
 
 
 @dataclass(frozen=True)

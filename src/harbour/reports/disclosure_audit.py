@@ -1,171 +1,38 @@
-"""The linear relations of a table, the audit that bounds suppressed entries, and
-the choice of complementary suppressions. Pure: numpy and scipy only.
+"""The audit of a table's suppressions and the choice of complementary suppressions.
 
-A table (cells and margins) is a vector x of non-negative entries with homogeneous
-relations: for an additive line, sum(cells) - margin = 0; for a non-additive one
-(a person may fall in several categories), margin - sum(cells) <= 0 and
-cell - margin <= 0 for each cell.
-
-The audit asks, for a suppressed entry, how small and how large it can be over every
-non-negative x that satisfies the relations and agrees with what is published
-(exactly, the worst case, or within an interval each). scipy.optimize.linprog (HiGHS)
-answers; only the suppressed entries and the relations they appear in enter the
-programme, split into independent components.
+The audit asks, for every suppressed entry, how small and how large it can be over
+every table consistent with what is published (disclosure_lp). It is kept across the
+rounds of complementary suppression (`Auditor`): hiding more entries only removes
+constraints, so every interval can only widen, and an entry once shown protected
+stays protected; each round audits only the entries not yet settled.
 
 Two-way tables whose axes are both additive have more structure: write the table with
 its margins as an (R+1) x (C+1) array and flip the sign of the margin row and column;
 then every row and column sums to zero, and moving t around a rectangle
 (+t, -t, -t, +t on its corners) keeps every relation. A rectangle of suppressed entries
-is a witness: it shows two feasible tables, so the entry's interval is at least that
+is a witness: it shows two consistent tables, so the entry's interval is at least that
 wide and no programme is needed. Complementary suppressions are chosen the same way
-(a "hypercube" method): for a sensitive entry, the cheapest rectangle that gives it the
-protection width, cost = the counts newly hidden plus one per entry.
+(a "hypercube" method): for an entry the audit finds too narrow, the cheapest
+rectangle that gives it the protection width, cost = the counts newly hidden plus one
+per entry. Other tables (multi-valued axes) get the cheapest published entry that
+shares a relation with a failing one.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.optimize import linprog
-from scipy.sparse import csr_matrix
+
+from harbour.reports.disclosure_lp import TOLERANCE, System, Verdict, certify, lp_bounds
+
+__all__ = ["EXPENSIVE", "Auditor", "Grid", "System", "choose_complements", "lp_bounds"]
 
 INF = math.inf
 BATCH_FROM = 4  # with more failing entries than this, fix them all before re-auditing
 EXPENSIVE = 1e9  # cost of hiding an entry we would rather not (held from a previous release)
-
-
-@dataclass
-class System:
-    """Entries (by index) and the homogeneous relations between them."""
-
-    values: np.ndarray  # true counts, int64
-    equalities: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
-    inequalities: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
-
-    def add_line(self, cells: Sequence[int], margin: int, additive: bool) -> None:
-        """The relation between a line's cells and its margin."""
-        indices = np.array([*cells, margin], dtype=np.int64)
-        if additive:
-            coefficients = np.array([1.0] * len(cells) + [-1.0])
-            self.equalities.append((indices, coefficients))
-            return
-        # margin <= sum of cells: a person counted in the margin is in some cell
-        self.inequalities.append((indices, np.array([-1.0] * len(cells) + [1.0])))
-        for cell in cells:  # each cell <= margin
-            pair = np.array([cell, margin], dtype=np.int64)
-            self.inequalities.append((pair, np.array([1.0, -1.0])))
-
-    def relations(self) -> Iterable[tuple[np.ndarray, np.ndarray, bool]]:
-        for indices, coefficients in self.equalities:
-            yield indices, coefficients, True
-        for indices, coefficients in self.inequalities:
-            yield indices, coefficients, False
-
-
-def _components(free: np.ndarray, system: System, size: int) -> list[list[int]]:
-    """Free entries grouped by the relations that link them (union-find)."""
-    parent = list(range(size))
-
-    def find(a: int) -> int:
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
-
-    for indices, _, _ in system.relations():
-        members = [int(i) for i in indices if free[i]]
-        for other in members[1:]:
-            ra, rb = find(members[0]), find(other)
-            if ra != rb:
-                parent[ra] = rb
-    groups: dict[int, list[int]] = {}
-    for index in np.flatnonzero(free):
-        groups.setdefault(find(int(index)), []).append(int(index))
-    return list(groups.values())
-
-
-def lp_bounds(
-    system: System,
-    suppressed: np.ndarray,
-    targets: Iterable[int],
-    intervals: tuple[np.ndarray, np.ndarray] | None = None,
-) -> dict[int, tuple[float, float]]:
-    """Min and max of each target entry by linear programming.
-
-    suppressed: boolean mask. Published entries are known exactly (their true value)
-    unless `intervals` = (low, high) arrays give what is known of each published entry.
-    """
-    size = len(system.values)
-    values = system.values.astype(float)
-    free = suppressed.copy() if intervals is None else np.ones(size, dtype=bool)
-    low = np.zeros(size)
-    high = np.full(size, INF)
-    if intervals is not None:
-        published = ~suppressed
-        low[published] = np.maximum(intervals[0][published], 0.0)
-        high[published] = intervals[1][published]
-    wanted = set(targets)
-    result: dict[int, tuple[float, float]] = {}
-    relations = list(system.relations())
-    for component in _components(free, system, size):
-        asked = [index for index in component if index in wanted]
-        if not asked:
-            continue
-        position = {index: n for n, index in enumerate(component)}
-        rows: dict[bool, tuple[list[int], list[int], list[float], list[float]]] = {
-            True: ([], [], [], []),
-            False: ([], [], [], []),
-        }
-        for indices, coefficients, is_equality in relations:
-            mask = free[indices]
-            if not mask.any() or int(indices[mask][0]) not in position:
-                continue
-            row_i, col_i, data, rhs = rows[is_equality]
-            line = len(rhs)
-            for index, coefficient in zip(indices[mask], coefficients[mask], strict=True):
-                row_i.append(line)
-                col_i.append(position[int(index)])
-                data.append(float(coefficient))
-            fixed = ~mask
-            rhs.append(-float(np.dot(coefficients[fixed], values[indices[fixed]])))
-
-        a_eq, b_eq = _matrix(rows[True], len(component))
-        a_ub, b_ub = _matrix(rows[False], len(component))
-        bounds = [(low[i], None if high[i] == INF else high[i]) for i in component]
-        for index in asked:
-            objective = np.zeros(len(component))
-            objective[position[index]] = 1.0
-            ends = []
-            for sign in (1.0, -1.0):
-                solved = linprog(
-                    sign * objective,
-                    A_ub=a_ub,
-                    b_ub=b_ub,
-                    A_eq=a_eq,
-                    b_eq=b_eq,
-                    bounds=bounds,
-                    method="highs",
-                )
-                if solved.status == 3:  # unbounded: only the maximum can be
-                    ends.append(INF)
-                elif solved.status != 0:
-                    raise ArithmeticError(f"the audit programme failed: {solved.message}")
-                else:
-                    ends.append(sign * float(solved.fun))
-            result[index] = (ends[0], ends[1])
-    return result
-
-
-def _matrix(
-    parts: tuple[list[int], list[int], list[float], list[float]], width: int
-) -> tuple[csr_matrix | None, np.ndarray | None]:
-    row_i, col_i, data, rhs = parts
-    if not rhs:
-        return None, None
-    return csr_matrix((data, (row_i, col_i)), shape=(len(rhs), width)), np.array(rhs)
+CANDIDATES = 8  # rows and columns tried per entry by the batched rectangle witness
+CHUNK = 4096  # entries per batch of the rectangle witness (bounds its memory)
 
 
 class Grid:
@@ -179,6 +46,90 @@ class Grid:
         self.g[-1] = -1.0
         self.h = np.ones(cols)
         self.h[-1] = -1.0
+        self.row_of = np.empty(index.size, dtype=np.int64)
+        self.col_of = np.empty(index.size, dtype=np.int64)
+        self.row_of[index] = np.arange(rows)[:, None]
+        self.col_of[index] = np.arange(cols)[None, :]
+
+    def place(self, entry: int) -> tuple[int, int]:
+        return int(self.row_of[entry]), int(self.col_of[entry])
+
+    def batch_witness(
+        self, values: np.ndarray, suppressed: np.ndarray, targets: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """witness_bounds for many entries at once (numpy, no loop over entries), over
+        the rectangles through each entry's CANDIDATES largest suppressed rows and
+        columns: (lower, upper) arrays, equal to the entry's value where none is found.
+        Largest first because the corners' values bound how far a rectangle moves."""
+        x = values[self.index].astype(float)
+        hidden = suppressed[self.index]
+        n_rows, n_cols = x.shape
+        take_rows, take_cols = min(CANDIDATES + 1, n_rows), min(CANDIDATES + 1, n_cols)
+        by_col = np.argsort(-np.where(hidden, x, -1.0), axis=0, kind="stable")[:take_rows]
+        by_col_ok = np.take_along_axis(hidden, by_col, axis=0)
+        by_row = np.argsort(-np.where(hidden, x, -1.0), axis=1, kind="stable")[:, :take_cols]
+        by_row_ok = np.take_along_axis(hidden, by_row, axis=1)
+        lower = np.empty(len(targets))
+        upper = np.empty(len(targets))
+        for start in range(0, len(targets), CHUNK):
+            chunk = targets[start : start + CHUNK]
+            i, j = self.row_of[chunk], self.col_of[chunk]
+            rows = by_col[:, j].T  # (N, take_rows) candidate rows i'
+            rows_ok = by_col_ok[:, j].T & (rows != i[:, None])
+            cols = by_row[i, :]  # (N, take_cols) candidate columns j'
+            cols_ok = by_row_ok[i, :] & (cols != j[:, None])
+            corner_ok = (
+                hidden[rows[:, :, None], cols[:, None, :]]
+                & rows_ok[:, :, None]
+                & cols_ok[:, None, :]
+            )
+            a = x[i[:, None], cols][:, None, :]  # (i, j')
+            b = x[rows, j[:, None]][:, :, None]  # (i', j)
+            c = x[rows[:, :, None], cols[:, None, :]]  # (i', j')
+            same_col_sign = (self.h[j][:, None] * self.h[cols])[:, None, :]
+            same_row_sign = (self.g[i][:, None] * self.g[rows])[:, :, None]
+            corner_sign = same_row_sign * same_col_sign
+            # (i, j) up by t: (i, j') moves by -same_col_sign t, (i', j) by
+            # -same_row_sign t, (i', j') by +corner_sign t; a corner that goes down
+            # bounds t by its value.
+            up = np.minimum(
+                np.minimum(
+                    np.where(same_col_sign > 0, a, INF), np.where(same_row_sign > 0, b, INF)
+                ),
+                np.where(corner_sign < 0, c, INF),
+            )
+            own = x[i, j][:, None, None]
+            down = np.minimum(
+                np.minimum(
+                    np.where(same_col_sign < 0, a, INF), np.where(same_row_sign < 0, b, INF)
+                ),
+                np.minimum(np.where(corner_sign > 0, c, INF), own),
+            )
+            best_up = np.where(corner_ok, up, 0.0).max(axis=(1, 2), initial=0.0)
+            best_down = np.where(corner_ok, down, 0.0).max(axis=(1, 2), initial=0.0)
+            # Rectangles with distinct other rows and columns share only the corner
+            # (i, j), so they can move together and their slacks add up: pair the k-th
+            # candidate row with the k-th candidate column (both largest first).
+            pairs = min(take_rows, take_cols)
+            diagonal = np.arange(pairs)
+            pair_ok = corner_ok[:, diagonal, diagonal]
+            pair_up = up[:, diagonal, diagonal]
+            # down without the own value, which caps the sum instead
+            pair_down = np.minimum(
+                np.minimum(
+                    np.where(same_col_sign < 0, a, INF)[:, 0, :pairs],
+                    np.where(same_row_sign < 0, b, INF)[:, :pairs, 0],
+                ),
+                np.where(corner_sign > 0, c, INF)[:, diagonal, diagonal],
+            )
+            best_up = np.maximum(best_up, np.where(pair_ok, pair_up, 0.0).sum(axis=1))
+            best_down = np.maximum(
+                best_down,
+                np.minimum(x[i, j], np.where(pair_ok, pair_down, 0.0).sum(axis=1)),
+            )
+            lower[start : start + len(chunk)] = x[i, j] - best_down
+            upper[start : start + len(chunk)] = x[i, j] + best_up
+        return lower, upper
 
     def slack(
         self, values: np.ndarray, i: int, j: int, rows: np.ndarray, cols: np.ndarray
@@ -272,75 +223,94 @@ class Grid:
         return True
 
 
-def unprotected(
-    system: System,
-    suppressed: np.ndarray,
-    width: float,
-    grid: Grid | None = None,
-) -> list[tuple[int, float, float]]:
-    """Suppressed entries whose interval is narrower than width: (entry, min, max).
+class Auditor:
+    """The audit of one table, kept while suppressions are added (they only widen
+    intervals, so a verdict of "protected" never needs revisiting)."""
 
-    With a grid (additive two-way table) rectangles certify most entries first; the
-    others get their programmes."""
-    candidates = [int(i) for i in np.flatnonzero(suppressed)]
-    if grid is not None:
-        hidden = suppressed[grid.index]
-        where = {int(grid.index[a, b]): (a, b) for a, b in zip(*np.nonzero(hidden), strict=True)}
-        candidates = [
-            index
-            for index in candidates
-            if grid.witness_width(system.values, hidden, *where[index]) < width
+    def __init__(self, system: System, width: float, grid: Grid | None = None) -> None:
+        self.system = system
+        self.width = width
+        self.grid = grid
+        self.verdicts: dict[int, Verdict] = {}
+
+    def failing(self, suppressed: np.ndarray) -> list[tuple[int, float, float]]:
+        """Suppressed entries whose interval is narrower than the width: (entry, min, max)."""
+        todo = [
+            int(i)
+            for i in np.flatnonzero(suppressed)
+            if not (int(i) in self.verdicts and self.verdicts[int(i)].protected)
         ]
-    if not candidates:
-        return []
-    bounds = lp_bounds(system, suppressed, candidates)
-    return [
-        (index, low, high) for index, (low, high) in bounds.items() if high - low < width - 1e-9
-    ]
+        if not todo:
+            return []
+        if self.grid is not None:
+            low, high = self.grid.batch_witness(self.system.values, suppressed, np.array(todo))
+            rest = []
+            for index, lowest, highest in zip(todo, low, high, strict=True):
+                if highest - lowest >= self.width - TOLERANCE:
+                    self.verdicts[index] = Verdict(float(lowest), float(highest), "rectangle", True)
+                else:
+                    rest.append(index)
+        else:
+            rest = todo
+        if rest:
+            self.verdicts.update(certify(self.system, suppressed, rest, self.width))
+        return [
+            (index, self.verdicts[index].lower, self.verdicts[index].upper)
+            for index in todo
+            if not self.verdicts[index].protected
+        ]
 
 
-def choose_complements(
-    system: System,
-    suppressed: np.ndarray,
-    width: float,
-    cost: np.ndarray,
-    grid: Grid | None = None,
-) -> np.ndarray:
-    """Add suppressions until every suppressed entry has the width (greedy).
-
-    Returns the new mask. With a grid, rectangles first (cheapest by cost); then, and for
-    other tables, the audit's failures get the cheapest published entry that shares a
-    relation with them, until the audit passes or nothing is left to hide."""
+def choose_complements(auditor: Auditor, suppressed: np.ndarray, cost: np.ndarray) -> np.ndarray:
+    """Add suppressions until every suppressed entry has the width (greedy); returns
+    the new mask. The audit's failures, smallest first, get the cheapest rectangle
+    (additive two-way tables) or else the cheapest published entry sharing a relation,
+    until the audit passes or nothing is left to hide."""
+    system, grid, width = auditor.system, auditor.grid, auditor.width
+    values = system.values
     suppressed = suppressed.copy()
-    if grid is not None:
-        hidden = suppressed[grid.index]
-        order = sorted(
-            zip(*np.nonzero(hidden), strict=True), key=lambda ab: system.values[grid.index[ab]]
-        )
-        for a, b in order:
-            if grid.witness_width(system.values, hidden, a, b) < width:
-                grid.protect(system.values, hidden, a, b, width, cost)
-        suppressed[grid.index[hidden]] = True
-    neighbours: dict[int, set[int]] = {}
-    for indices, _, _ in system.relations():
-        for index in indices:
-            neighbours.setdefault(int(index), set()).update(int(i) for i in indices)
     while True:
-        failing = unprotected(system, suppressed, width, grid)
+        failing = auditor.failing(suppressed)
         if not failing:
             return suppressed
-        added = False
-        for index, _, _ in failing:
-            if not suppressed[index]:
+        failing.sort(key=lambda item: (int(values[item[0]]), item[0]))
+        before = int(suppressed.sum())
+        if grid is not None:
+            hidden = suppressed[grid.index]
+            for index, _, _ in failing:
+                a, b = grid.place(index)
+                if (
+                    int(suppressed.sum()) > before
+                    and grid.witness_width(values, hidden, a, b) >= width - TOLERANCE
+                ):
+                    continue  # a rectangle hidden for an earlier entry covers this one
+                grid.protect(values, hidden, a, b, width, cost)
+                suppressed[grid.index[hidden]] = True
+            if int(suppressed.sum()) > before:
                 continue
-            options = [n for n in neighbours.get(index, ()) if not suppressed[n]]
-            if not options:
-                continue
-            pick = min(options, key=lambda n: (cost[n] if cost[n] > 0 else EXPENSIVE / 2, n))
-            suppressed[pick] = True
-            added = True
-            if len(failing) > BATCH_FROM:
-                continue  # many failures: one complement for each, then audit again
-            break
-        if not added:  # everything linked is hidden already: the width cannot be reached
+        # Complements that can move first: a zero under a published zero margin
+        # cannot, nor the only hidden entry of an additive line. Only when no failing
+        # entry has such a neighbour, one that is stuck for now (it may not stay so).
+        # An entry next to one hidden in this pass may be wide enough already: the
+        # next audit says, rather than hiding more for it now.
+        for allow_stuck in (False, True):
+            added: set[int] = set()
+            for index, _, _ in failing:
+                near = system.neighbours(index)
+                if added & near:
+                    continue
+                options = [n for n in near if not suppressed[n]]
+                stuck = system.stuck(suppressed)
+                if not allow_stuck:
+                    options = [n for n in options if not stuck(n)]
+                if not options:
+                    continue
+                pick = min(options, key=lambda n: (stuck(n), cost[n], n))
+                suppressed[pick] = True
+                added.add(pick)
+                if len(failing) <= BATCH_FROM:
+                    break  # few failures: one complement, then audit again
+            if added:
+                break
+        if int(suppressed.sum()) == before:  # everything linked is hidden already
             return suppressed

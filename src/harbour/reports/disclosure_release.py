@@ -8,6 +8,7 @@ all); the final audit; then the published values (held, or noised and rounded).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -31,13 +32,8 @@ from harbour.reports.disclosure import (
     people_changed,
     random_round,
 )
-from harbour.reports.disclosure_audit import (
-    EXPENSIVE,
-    Grid,
-    System,
-    choose_complements,
-    lp_bounds,
-)
+from harbour.reports.disclosure_audit import EXPENSIVE, Auditor, Grid, choose_complements
+from harbour.reports.disclosure_lp import System, lp_bounds
 
 
 @dataclass
@@ -52,12 +48,54 @@ class Layout:
     grid: Grid | None
     sketches: list[PeopleSketch | None]
     sensitivity: int  # how many entries one person can change (for DP noise)
+    people: np.ndarray  # distinct people behind each entry (= the count unless given)
 
 
 def _check_counts(name: str, values: Iterable[int]) -> None:
+    values = list(values)
+    try:
+        array = np.array(values)
+    except (ValueError, TypeError):
+        array = np.array([], dtype=float)
+    common = array.dtype.kind in "iu" and len(array) == len(values) and array.ndim == 1
+    if common and (not len(array) or array.min() >= 0):
+        return  # the common case, checked at numpy speed
     for value in values:
         if not isinstance(value, int | np.integer) or isinstance(value, bool) or value < 0:
             raise DisclosureError(f"table {name}: counts must be whole numbers >= 0, not {value!r}")
+
+
+def _identities(
+    universe: str, row_var: str, col_var: str, rows: Sequence[str], cols: Sequence[str]
+) -> list[str]:
+    """cell_identity of every entry in layout order (cells, row margins, column
+    margins, total), built from each category's JSON once: the same strings as
+    cell_identity gives (a test checks it), without a json.dumps per entry."""
+    if row_var == col_var:
+        positions = [(r, c) for r in rows for c in cols]
+        positions += [(r, TOTAL) for r in rows] + [(TOTAL, c) for c in cols] + [(TOTAL, TOTAL)]
+        return [
+            cell_identity(
+                universe,
+                {**({row_var: r} if r != TOTAL else {}), **({col_var: c} if c != TOTAL else {})},
+            )
+            for r, c in positions
+        ]
+
+    def dumps(text: str) -> str:
+        return json.dumps(text, ensure_ascii=False)
+
+    head = f"[{dumps(universe)},["
+    row_parts = [f"[{dumps(row_var)},{dumps(r)}]" for r in rows]
+    col_parts = [f"[{dumps(col_var)},{dumps(c)}]" for c in cols]
+    if row_var < col_var:  # conditions are sorted by variable
+        found = [f"{head}{r},{c}]]" for r in row_parts for c in col_parts]
+    else:
+        found = [f"{head}{c},{r}]]" for r in row_parts for c in col_parts]
+    found += [f"{head}{r}]]" for r in row_parts]
+    found += [f"{head}{c}]]" for c in col_parts]
+    found.append(f"{head}]]")
+    return found
 
 
 def layout(table: TwoWayTable | OneWayTable) -> Layout:
@@ -75,14 +113,7 @@ def layout(table: TwoWayTable | OneWayTable) -> Layout:
     positions = [(r, c) for r in rows for c in cols]
     positions += [(r, TOTAL) for r in rows] + [(TOTAL, c) for c in cols] + [(TOTAL, TOTAL)]
     row_var, col_var = table.rows.variable, table.cols.variable
-    identities = []
-    for row, col in positions:
-        conditions = {}
-        if row != TOTAL:
-            conditions[row_var] = row
-        if col != TOTAL:
-            conditions[col_var] = col
-        identities.append(cell_identity(table.universe, conditions))
+    identities = _identities(table.universe, row_var, col_var, rows, cols)
     system = System(np.array(values, dtype=np.int64))
     cell = np.arange(n_rows * n_cols).reshape(n_rows, n_cols)
     row_margin = n_rows * n_cols + np.arange(n_rows)
@@ -115,6 +146,7 @@ def layout(table: TwoWayTable | OneWayTable) -> Layout:
         grid,
         [(table.sketches or {}).get(p) for p in positions],
         (per_person_rows + 1) * (per_person_cols + 1),
+        _people_counts(table.table_id, positions, system.values, table.people),
     )
 
 
@@ -133,6 +165,9 @@ def _layout_one_way(table: OneWayTable) -> Layout:
     lines = [(list(range(len(names))), len(names), table.axis.additive)]
     _add_lines(table.table_id, system, positions, lines)
     sketches = table.sketches or {}
+    people = None
+    if table.people is not None:
+        people = {(name, TOTAL): count for name, count in table.people.items()}
     return Layout(
         table.table_id,
         positions,
@@ -142,7 +177,33 @@ def _layout_one_way(table: OneWayTable) -> Layout:
         None,
         [sketches.get(name) for name in names] + [sketches.get(TOTAL)],
         2 if table.axis.additive else len(names) + 1,
+        _people_counts(table.table_id, positions, system.values, people),
     )
+
+
+def _people_counts(
+    name: str,
+    positions: Sequence[tuple[str, str]],
+    values: np.ndarray,
+    people: Mapping[tuple[str, str], int] | None,
+) -> np.ndarray:
+    """The people behind each entry: given ones checked, the count elsewhere."""
+    result = values.copy()
+    if people is None:
+        return result
+    where = {position: n for n, position in enumerate(positions)}
+    for position, number in people.items():
+        if position not in where:
+            raise DisclosureError(f"table {name}: a people count for {position}, not an entry")
+        _check_counts(name, [number])
+        count = int(values[where[position]])
+        if (count == 0) != (number == 0):
+            raise DisclosureError(
+                f"table {name}: entry {position} counts {count} but {number} people "
+                "(either both are zero or neither is)"
+            )
+        result[where[position]] = number
+    return result
 
 
 def _add_lines(
@@ -178,32 +239,44 @@ def protect(
     if len({lay.table_id for lay in layouts}) != len(layouts):
         raise DisclosureError("two tables of the release have the same table_id")
     value: dict[str, int] = {}
+    people: dict[str, int] = {}
     sketch: dict[str, PeopleSketch] = {}
     for lay in layouts:
-        for identity, count, people in zip(
-            lay.identities, lay.system.values, lay.sketches, strict=True
+        for identity, count, persons, drawn in zip(
+            lay.identities,
+            lay.system.values.tolist(),
+            lay.people.tolist(),
+            lay.sketches,
+            strict=True,
         ):
-            if value.setdefault(identity, int(count)) != int(count):
+            if value.setdefault(identity, count) != count:
                 raise DisclosureError(
-                    f"table {lay.table_id} counts {identity} as {int(count)}, another table "
+                    f"table {lay.table_id} counts {identity} as {count}, another table "
                     f"as {value[identity]}: tables of one release must count the same people"
                 )
-            if people is not None:
-                sketch[identity] = people
+            people[identity] = min(people.get(identity, persons), persons)
+            if drawn is not None:
+                sketch[identity] = drawn
     held = _held(value, sketch, rules.k, previous)
-    reason = _primary(layouts, value, held, rules)
+    reason = _primary(layouts, value, people, held, rules)
     chooser: dict[str, str] = {}
     width = float(rules.width)
+    auditors = [Auditor(lay.system, width, lay.grid) for lay in layouts]
+    costs = []
+    for lay in layouts:
+        cost = lay.system.values.astype(float)
+        for n, identity in enumerate(lay.identities):
+            if held.get(identity) is not None:
+                cost[n] = EXPENSIVE  # hiding a held value would show that it changed
+        costs.append(cost)
     changed = True
     while changed:  # until no table needs another complementary suppression
         changed = False
-        for lay in layouts:
-            mask = np.array([i in reason for i in lay.identities])
-            cost = lay.system.values.astype(float)
-            for n, identity in enumerate(lay.identities):
-                if identity in held and held[identity] is not None:
-                    cost[n] = EXPENSIVE  # hiding a held value would show that it changed
-            new = choose_complements(lay.system, mask, width, cost, lay.grid)
+        for lay, auditor, cost in zip(layouts, auditors, costs, strict=True):
+            mask = np.fromiter((i in reason for i in lay.identities), bool, len(lay.identities))
+            if not mask.any():
+                continue
+            new = choose_complements(auditor, mask, cost)
             for added in np.flatnonzero(new & ~mask):
                 identity = lay.identities[int(added)]
                 reason[identity] = Reason.COMPLEMENTARY
@@ -211,7 +284,7 @@ def protect(
                 changed = True
     published = _published_values(layouts, value, reason, held, rules, seed)
     results = []
-    for lay in layouts:
+    for lay, auditor in zip(layouts, auditors, strict=True):
         entries = []
         for (row, col), identity in zip(lay.positions, lay.identities, strict=True):
             why = reason.get(identity)
@@ -220,8 +293,14 @@ def protect(
             if why is None:
                 why = Reason.HELD if identity in held else Reason.PUBLISHED
             entries.append(Entry(row, col, identity, published.get(identity), why))
-        mask = np.array([i in reason for i in lay.identities])
-        results.append(ProtectedTable(lay.table_id, tuple(entries), _final_bounds(lay, mask)))
+        mask = np.fromiter((i in reason for i in lay.identities), bool, len(lay.identities))
+        auditor.failing(mask)  # settles any entry not audited yet (normally none)
+        bounds = tuple(
+            Bounds(lay.identities[i], v.lower, v.upper, v.method)
+            for i, v in sorted(auditor.verdicts.items())
+            if mask[i]
+        )
+        results.append(ProtectedTable(lay.table_id, tuple(entries), bounds))
     state = ReleaseState(
         {
             identity: StoredEntry(
@@ -256,31 +335,53 @@ def _held(
 def _primary(
     layouts: Sequence[Layout],
     value: Mapping[str, int],
+    people: Mapping[str, int],
     held: Mapping[str, int | None],
     rules: Rules,
 ) -> dict[str, Reason]:
+    """Primary suppression. A count is small when the records OR the distinct people
+    behind it are fewer than k: tables of cases count cases, but what identifies
+    someone is how few people a figure covers (12 cases of 5 people is 5 people), and
+    taking the smaller of the two is right whichever the caller counted."""
     reason: dict[str, Reason] = {}
     for identity, count in value.items():
-        if 0 < count < rules.k:
+        basis = min(count, people.get(identity, count))
+        if 0 < basis < rules.k:
             reason[identity] = Reason.SMALL_COUNT
         elif count == 0 and rules.suppress_zeros:
             reason[identity] = Reason.ZERO
     for lay in layouts:
-        values = lay.system.values
+        values, persons = lay.system.values, lay.people
+        empty = _empty_crossings(lay)
         for cells, margin in lay.lines:
             if values[margin] == 0:
                 continue
-            whole = [cell for cell in cells if values[cell] == values[margin]]
-            if not whole:
+            line = np.array(cells)
+            whole = line[(values[line] == values[margin]) | (persons[line] == persons[margin])]
+            if not len(whole):
                 continue
             # Every person of the line is in one category: hide that cell and the
             # line's zeros, which would otherwise show it even with the cell hidden.
-            for cell in whole + [cell for cell in cells if values[cell] == 0]:
+            # A zero whose crossing line is empty (its published margin is 0) shows
+            # nothing the margin does not: it stays (hiding it could never protect it).
+            zeros = [int(c) for c in line[values[line] == 0] if not empty[int(c)]]
+            for cell in [*whole.tolist(), *zeros]:
                 reason.setdefault(lay.identities[cell], Reason.WHOLE_LINE)
     for identity, kept in held.items():
         if kept is None:
             reason.setdefault(identity, Reason.HELD)
     return reason
+
+
+def _empty_crossings(lay: Layout) -> np.ndarray:
+    """Per entry: True when another line through it has a margin of 0 (then the entry
+    is 0 whatever is suppressed: cells are never above their margin)."""
+    values = lay.system.values
+    empty = np.zeros(len(values), dtype=bool)
+    for cells, margin in lay.lines:
+        if values[margin] == 0:
+            empty[cells] = True
+    return empty
 
 
 def _published_values(
@@ -313,27 +414,6 @@ def _published_values(
         base = max(0, noisy.get(identity, count))
         published[identity] = random_round(base, rules.rounding_base, seed, identity)
     return published
-
-
-def _final_bounds(lay: Layout, mask: np.ndarray) -> tuple[Bounds, ...]:
-    """Bounds of the suppressed entries. Additive two-way tables: the best rectangle of
-    suppressed entries when one exists (the interval is at least that wide), the
-    programme otherwise; other tables: the programme."""
-    values = lay.system.values
-    found: dict[int, tuple[float, float, str]] = {}
-    if lay.grid is not None:
-        hidden = mask[lay.grid.index]
-        for a, b in zip(*np.nonzero(hidden), strict=True):
-            spread = lay.grid.witness_bounds(values, hidden, int(a), int(b))
-            if spread is not None:
-                found[int(lay.grid.index[a, b])] = (*spread, "rectangle")
-    rest = [int(i) for i in np.flatnonzero(mask) if int(i) not in found]
-    for index, (low, high) in lp_bounds(lay.system, mask, rest).items():
-        found[index] = (low, high, "programme")
-    return tuple(
-        Bounds(lay.identities[i], low, high, method)
-        for i, (low, high, method) in sorted(found.items())
-    )
 
 
 def audit_layout(

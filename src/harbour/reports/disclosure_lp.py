@@ -1,0 +1,488 @@
+"""The linear relations of a table and the programmes that bound its suppressed entries.
+
+A table (cells and margins) is a vector x of non-negative entries with homogeneous
+relations: for an additive line, sum(cells) - margin = 0; for a non-additive one (a
+person may fall in several categories), margin - sum(cells) <= 0 and cell - margin <= 0
+for each cell. An attacker who sees the published entries knows every x that satisfies
+the relations and agrees with them; the audit asks how small and how large each
+suppressed entry can be over those x.
+
+Speed without weakening the audit:
+
+- only suppressed entries are variables, split into independent blocks (connected
+  components of the relations that link them): published entries are constants;
+- each block is one programme, loaded once into HiGHS (the solver behind
+  scipy.optimize.linprog); only the objective changes between solves, so each solve
+  starts from the previous optimal basis (a warm start, a few simplex pivots);
+- every solution is a table consistent with what is published, so it certifies every
+  entry of the block at once: an entry whose values over the tables found so far (the
+  true table among them) already span the protection width is protected, and needs no
+  programme of its own. A few objectives that push many entries apart at once (random
+  signs) come first; then, for each entry still unsettled, its exact minimum and maximum.
+
+An entry is reported unprotected only from its exact minimum and maximum.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy.sparse import bmat, csc_matrix, csr_matrix, vstack
+from scipy.sparse.csgraph import connected_components
+
+INF = math.inf
+TOLERANCE = 1e-7  # the programmes are solved in floating point
+BATCHED_ROUNDS = 3  # objectives with random signs tried before entry-by-entry solves
+BATCHED_FROM = 6  # fewer unsettled entries than this: straight to entry-by-entry
+
+
+@dataclass
+class System:
+    """Entries (by index) and the homogeneous relations between them."""
+
+    values: np.ndarray  # true counts, int64
+    equalities: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
+    inequalities: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
+    _matrices: tuple[csr_matrix, csr_matrix] | None = field(default=None, repr=False)
+    _columns: tuple[csc_matrix, csc_matrix] | None = field(default=None, repr=False)
+    _pairs: np.ndarray | None = field(default=None, repr=False)
+
+    def add_line(self, cells: Sequence[int], margin: int, additive: bool) -> None:
+        """The relation between a line's cells and its margin."""
+        indices = np.array([*cells, margin], dtype=np.int64)
+        self._matrices = self._columns = self._pairs = None
+        if additive:
+            coefficients = np.array([1.0] * len(cells) + [-1.0])
+            self.equalities.append((indices, coefficients))
+            return
+        # margin <= sum of cells: a person counted in the margin is in some cell
+        self.inequalities.append((indices, np.array([-1.0] * len(cells) + [1.0])))
+        for cell in cells:  # each cell <= margin
+            pair = np.array([cell, margin], dtype=np.int64)
+            self.inequalities.append((pair, np.array([1.0, -1.0])))
+
+    def relations(self) -> Iterable[tuple[np.ndarray, np.ndarray, bool]]:
+        for indices, coefficients in self.equalities:
+            yield indices, coefficients, True
+        for indices, coefficients in self.inequalities:
+            yield indices, coefficients, False
+
+    def matrices(self) -> tuple[csr_matrix, csr_matrix]:
+        """(equalities, inequalities) as sparse matrices over every entry (= 0, <= 0)."""
+        if self._matrices is None:
+            size = len(self.values)
+            self._matrices = (_stack(self.equalities, size), _stack(self.inequalities, size))
+        return self._matrices
+
+    def neighbours(self, index: int) -> set[int]:
+        """Entries that share a relation with `index`."""
+        if self._columns is None:
+            self._columns = tuple(matrix.tocsc() for matrix in self.matrices())
+        found: set[int] = set()
+        for matrix, columns in zip(self.matrices(), self._columns, strict=True):
+            for row in columns.indices[columns.indptr[index] : columns.indptr[index + 1]]:
+                found.update(matrix.indices[matrix.indptr[row] : matrix.indptr[row + 1]].tolist())
+        found.discard(index)
+        return found
+
+    def stuck(self, suppressed: np.ndarray) -> Callable[[int], bool]:
+        """A test of whether hiding one more published entry would leave it fixed all
+        the same: it is the only hidden entry of an additive line (the line gives it),
+        or a zero cell under a published zero margin. Such an entry is no use as a
+        complement; the test reflects `suppressed` as it is when called."""
+        a_eq, a_ub = self.matrices()
+        if self._columns is None:
+            self._columns = (a_eq.tocsc(), a_ub.tocsc())
+        eq_columns = self._columns[0]
+        hidden_per_line = (abs(a_eq) @ suppressed.astype(float)) if a_eq.shape[0] else np.zeros(0)
+        if self._pairs is None:
+            pairs = [
+                (int(indices[0]), int(indices[1]))
+                for indices, coefficients in self.inequalities
+                if len(indices) == 2 and coefficients[0] > 0  # cell <= margin
+            ]
+            self._pairs = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+        cells, margins = self._pairs[:, 0], self._pairs[:, 1]
+        pinned = np.zeros(len(self.values), dtype=bool)
+        pinned[cells[~suppressed[margins] & (self.values[margins] == 0)]] = True
+
+        def test(index: int) -> bool:
+            if pinned[index]:
+                return True
+            lines = eq_columns.indices[eq_columns.indptr[index] : eq_columns.indptr[index + 1]]
+            return bool((hidden_per_line[lines] < 1).any())
+
+        return test
+
+
+def _stack(relations: Sequence[tuple[np.ndarray, np.ndarray]], size: int) -> csr_matrix:
+    if not relations:
+        return csr_matrix((0, size))
+    lengths = [len(indices) for indices, _ in relations]
+    rows = np.repeat(np.arange(len(relations)), lengths)
+    columns = np.concatenate([indices for indices, _ in relations])
+    data = np.concatenate([coefficients for _, coefficients in relations])
+    return csr_matrix((data, (rows, columns)), shape=(len(relations), size))
+
+
+@dataclass
+class Block:
+    """One independent programme: its entries and the relations among them."""
+
+    entries: np.ndarray  # entry indices, the programme's columns
+    a_eq: csr_matrix
+    b_eq: np.ndarray
+    a_ub: csr_matrix
+    b_ub: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+
+
+def blocks(
+    system: System,
+    free: np.ndarray,
+    lower: np.ndarray | None = None,
+    upper: np.ndarray | None = None,
+) -> list[Block]:
+    """The free entries split into independent programmes; fixed entries (not free)
+    are constants at their true value. lower/upper: bounds of every entry (default
+    0 and infinity)."""
+    size = len(system.values)
+    lower = np.zeros(size) if lower is None else lower
+    upper = np.full(size, INF) if upper is None else upper
+    a_eq, a_ub = system.matrices()
+    fixed_values = np.where(free, 0.0, system.values.astype(float))
+    free_index = np.flatnonzero(free)
+    if not len(free_index):
+        return []
+    parts = []
+    for matrix in (a_eq, a_ub):
+        sub = matrix[:, free_index].tocsr()
+        sub.eliminate_zeros()
+        parts.append(sub)
+    # Relations and free entries as one bipartite graph: its components are the blocks.
+    incidence = vstack(parts).tocsr()
+    incidence.data[:] = 1.0
+    n_rel = incidence.shape[0]
+    if n_rel == 0:
+        labels = np.arange(len(free_index))
+    else:
+        graph = bmat([[None, incidence], [incidence.T, None]], format="csr")
+        _, all_labels = connected_components(graph, directed=False)
+        labels = all_labels[n_rel:]
+    rhs_eq = -(a_eq @ fixed_values) if a_eq.shape[0] else np.zeros(0)
+    rhs_ub = -(a_ub @ fixed_values) if a_ub.shape[0] else np.zeros(0)
+    eq_touch = np.asarray(parts[0].getnnz(axis=1)) if parts[0].shape[0] else np.zeros(0, int)
+    ub_touch = np.asarray(parts[1].getnnz(axis=1)) if parts[1].shape[0] else np.zeros(0, int)
+    # the label of each relation: that of any free entry in it
+    eq_label = _row_labels(parts[0], labels)
+    ub_label = _row_labels(parts[1], labels)
+    found = []
+    order = np.argsort(labels, kind="stable")
+    cuts = np.flatnonzero(np.diff(labels[order])) + 1
+    for group in np.split(order, cuts):
+        label = labels[group[0]]
+        eq_rows = np.flatnonzero((eq_touch > 0) & (eq_label == label))
+        ub_rows = np.flatnonzero((ub_touch > 0) & (ub_label == label))
+        entries = free_index[group]
+        found.append(
+            Block(
+                entries=entries,
+                a_eq=parts[0][eq_rows][:, group],
+                b_eq=rhs_eq[eq_rows],
+                a_ub=parts[1][ub_rows][:, group],
+                b_ub=rhs_ub[ub_rows],
+                lower=lower[entries],
+                upper=upper[entries],
+            )
+        )
+    return found
+
+
+def _row_labels(matrix: csr_matrix, labels: np.ndarray) -> np.ndarray:
+    """For each row of a (relations x free entries) matrix, the label of its first entry."""
+    if not matrix.shape[0]:
+        return np.zeros(0, dtype=labels.dtype)
+    starts = matrix.indptr[:-1]
+    has = matrix.indptr[1:] > starts
+    result = np.full(matrix.shape[0], -1, dtype=np.int64)
+    result[has] = labels[matrix.indices[starts[has]]]
+    return result
+
+
+class Programme:
+    """One block loaded into HiGHS once; `optimise` changes only the objective, so each
+    solve starts from the last optimal basis. Falls back to scipy.optimize.linprog (a
+    fresh solve each time) if scipy's bundled HiGHS binding is not importable."""
+
+    def __init__(self, block: Block) -> None:
+        self.block = block
+        self.width = len(block.entries)
+        self.cost = np.zeros(self.width)
+        self.highs = _load(block)
+
+    def optimise(self, cost: np.ndarray) -> tuple[str, float, np.ndarray | None]:
+        """Minimise cost @ x: ("optimal", value, x) or ("unbounded", -inf, None)."""
+        if self.highs is None:
+            return _linprog(self.block, cost)
+        core, highs = self.highs
+        changed = np.flatnonzero(cost != self.cost)
+        if len(changed):
+            highs.changeColsCost(len(changed), changed.astype(np.int32), cost[changed])
+            self.cost = cost.copy()
+        highs.run()
+        status = highs.getModelStatus()
+        if status in (
+            core.HighsModelStatus.kUnbounded,
+            core.HighsModelStatus.kUnboundedOrInfeasible,
+        ):
+            # The true table is feasible, so "unbounded or infeasible" is unbounded.
+            return "unbounded", -INF, None
+        if status != core.HighsModelStatus.kOptimal:
+            highs.clearSolver()  # retry once from scratch before giving up
+            highs.run()
+            status = highs.getModelStatus()
+            if status != core.HighsModelStatus.kOptimal:
+                raise ArithmeticError(
+                    f"the audit programme failed: {highs.modelStatusToString(status)}"
+                )
+        solution = np.array(highs.getSolution().col_value, dtype=np.float64)
+        return "optimal", float(highs.getInfo().objective_function_value), solution
+
+    def set_upper(self, upper: np.ndarray) -> None:
+        self.block = Block(
+            self.block.entries,
+            self.block.a_eq,
+            self.block.b_eq,
+            self.block.a_ub,
+            self.block.b_ub,
+            self.block.lower,
+            upper,
+        )
+        if self.highs is not None:
+            core, highs = self.highs
+            top = np.where(np.isinf(upper), core.kHighsInf, upper)
+            highs.changeColsBounds(
+                self.width, np.arange(self.width, dtype=np.int32), self.block.lower, top
+            )
+
+
+def _load(block: Block) -> tuple[Any, Any] | None:
+    try:
+        from scipy.optimize._highspy import _core as core
+    except ImportError:  # pragma: no cover - another scipy layout: use linprog
+        return None
+    matrix = vstack([block.a_eq, block.a_ub]).tocsc()
+    n_eq = block.a_eq.shape[0]
+    lp = core.HighsLp()
+    lp.num_col_ = len(block.entries)
+    lp.num_row_ = matrix.shape[0]
+    lp.a_matrix_.num_col_ = len(block.entries)
+    lp.a_matrix_.num_row_ = matrix.shape[0]
+    lp.a_matrix_.format_ = core.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = matrix.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
+    lp.a_matrix_.value_ = matrix.data.astype(float)
+    lp.col_cost_ = np.zeros(len(block.entries))
+    lp.col_lower_ = block.lower.astype(float)
+    lp.col_upper_ = np.where(np.isinf(block.upper), core.kHighsInf, block.upper).astype(float)
+    rhs = np.concatenate([block.b_eq, block.b_ub]).astype(float)
+    lhs = rhs.copy()
+    lhs[n_eq:] = -core.kHighsInf
+    lp.row_lower_ = lhs
+    lp.row_upper_ = rhs
+    highs = core._Highs()
+    highs.setOptionValue("output_flag", False)
+    # Presolve would hide an unbounded direction behind "unbounded or infeasible" and
+    # re-run on every solve; the blocks are small and sparse, the simplex does well.
+    highs.setOptionValue("presolve", "off")
+    highs.setOptionValue("threads", 1)
+    if highs.passModel(lp) == core.HighsStatus.kError:
+        return None
+    return core, highs
+
+
+def _linprog(block: Block, cost: np.ndarray) -> tuple[str, float, np.ndarray | None]:
+    from scipy.optimize import linprog
+
+    bounds = [
+        (low, None if math.isinf(high) else high)
+        for low, high in zip(block.lower, block.upper, strict=True)
+    ]
+    solved = linprog(
+        cost,
+        A_ub=block.a_ub if block.a_ub.shape[0] else None,
+        b_ub=block.b_ub if block.a_ub.shape[0] else None,
+        A_eq=block.a_eq if block.a_eq.shape[0] else None,
+        b_eq=block.b_eq if block.a_eq.shape[0] else None,
+        bounds=bounds,
+        method="highs",
+    )
+    if solved.status == 3:
+        return "unbounded", -INF, None
+    if solved.status != 0:
+        raise ArithmeticError(f"the audit programme failed: {solved.message}")
+    return "optimal", float(solved.fun), np.asarray(solved.x, dtype=float)
+
+
+def exact_bounds(programme: Programme, position: int) -> tuple[float, float, list[np.ndarray]]:
+    """Min and max of one column of the programme, and the tables found on the way."""
+    cost = np.zeros(programme.width)
+    ends = []
+    points = []
+    for sign in (1.0, -1.0):
+        cost[position] = sign
+        status, value, x = programme.optimise(cost)
+        if status == "unbounded":
+            ends.append(INF)  # only the maximum can be unbounded (entries are >= 0)
+        else:
+            ends.append(sign * value)
+            if x is not None:
+                points.append(x)
+    return ends[0], ends[1], points
+
+
+def lp_bounds(
+    system: System,
+    suppressed: np.ndarray,
+    targets: Iterable[int],
+    intervals: tuple[np.ndarray, np.ndarray] | None = None,
+) -> dict[int, tuple[float, float]]:
+    """Exact min and max of each target entry by linear programming.
+
+    suppressed: boolean mask. Published entries are known exactly (their true value)
+    unless `intervals` = (low, high) arrays give what is known of each published entry.
+    """
+    size = len(system.values)
+    free = suppressed.copy() if intervals is None else np.ones(size, dtype=bool)
+    low = np.zeros(size)
+    high = np.full(size, INF)
+    if intervals is not None:
+        published = ~suppressed
+        low[published] = np.maximum(intervals[0][published], 0.0)
+        high[published] = intervals[1][published]
+    wanted = set(targets)
+    result: dict[int, tuple[float, float]] = {}
+    for block in blocks(system, free, low, high):
+        asked = [n for n, index in enumerate(block.entries) if int(index) in wanted]
+        if not asked:
+            continue
+        programme = Programme(block)
+        for position in asked:
+            lowest, highest, _ = exact_bounds(programme, position)
+            result[int(block.entries[position])] = (lowest, highest)
+    return result
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the audit settled about one suppressed entry: the interval [lower, upper]
+    is contained in the entry's true interval ("tables": two consistent tables found;
+    "programme": the exact min and max when solved); protected if wide enough."""
+
+    lower: float
+    upper: float
+    method: str
+    protected: bool
+
+
+def certify(
+    system: System,
+    suppressed: np.ndarray,
+    targets: Sequence[int],
+    width: float,
+    seed: int = 2026,
+) -> dict[int, Verdict]:
+    """Settle every target: protected (interval at least `width` wide, by any two
+    consistent tables) or not (from its exact min and max). Published entries are
+    known exactly (the attacker's best case)."""
+    wanted = {int(t) for t in targets}
+    verdicts: dict[int, Verdict] = {}
+    rng = np.random.default_rng(seed)
+    values = system.values.astype(float)
+    for block in blocks(system, suppressed):
+        asked = np.array([n for n, i in enumerate(block.entries) if int(i) in wanted], dtype=int)
+        if len(asked):
+            verdicts.update(_settle(block, values[block.entries], asked, width, rng))
+    return verdicts
+
+
+class _Seen:
+    """The lowest and highest value of each column over the consistent tables found."""
+
+    def __init__(self, truth: np.ndarray) -> None:
+        self.low, self.high = truth.copy(), truth.copy()  # the true table is consistent
+
+    def learn(self, x: np.ndarray | None) -> None:
+        if x is not None:
+            np.minimum(self.low, x, out=self.low)
+            np.maximum(self.high, x, out=self.high)
+
+    def wide(self, position: int, width: float) -> bool:
+        return bool(self.high[position] - self.low[position] >= width - TOLERANCE)
+
+    def unsettled(self, asked: np.ndarray, width: float) -> np.ndarray:
+        return asked[self.high[asked] - self.low[asked] < width - TOLERANCE]
+
+
+def _settle(
+    block: Block,
+    truth: np.ndarray,
+    asked: np.ndarray,
+    width: float,
+    rng: np.random.Generator,
+) -> dict[int, Verdict]:
+    seen = _Seen(truth)
+    programme = Programme(block)
+    open_ = seen.unsettled(asked, width)
+    if len(open_) >= BATCHED_FROM:
+        # Tables far apart on many entries at once: cap the entries (any table under
+        # the cap is still consistent) so that these objectives stay bounded.
+        cap = float(truth.max(initial=0.0)) + 2 * width + 1
+        programme.set_upper(np.minimum(block.upper, cap))
+        for _ in range(BATCHED_ROUNDS):
+            if len(open_) < BATCHED_FROM:
+                break
+            signs = np.zeros(programme.width)
+            signs[open_] = rng.choice((-1.0, 1.0), size=len(open_))
+            for direction in (1.0, -1.0):
+                seen.learn(programme.optimise(direction * signs)[2])
+            open_ = seen.unsettled(open_, width)
+        programme.set_upper(block.upper)
+    exact: dict[int, tuple[float, float]] = {}
+    for position in (int(p) for p in open_):
+        if seen.wide(position, width):
+            continue  # settled by a table found for an earlier entry
+        cost = np.zeros(programme.width)
+        cost[position] = -1.0
+        status, value, x = programme.optimise(cost)
+        highest = INF if status == "unbounded" else -value
+        seen.learn(x)
+        if highest - seen.low[position] >= width - TOLERANCE:
+            seen.high[position] = max(seen.high[position], highest)
+            continue
+        if seen.low[position] <= block.lower[position] + TOLERANCE:
+            lowest = float(block.lower[position])  # already at its floor: the minimum
+        else:
+            cost[position] = 1.0
+            status, value, x = programme.optimise(cost)
+            lowest = value
+            seen.learn(x)
+        exact[position] = (lowest, highest)
+    verdicts = {}
+    for position in (int(p) for p in asked):
+        index = int(block.entries[position])
+        if position in exact:
+            lowest, highest = exact[position]
+            verdicts[index] = Verdict(
+                lowest, highest, "programme", highest - lowest >= width - TOLERANCE
+            )
+        else:
+            verdicts[index] = Verdict(
+                float(seen.low[position]), float(seen.high[position]), "tables", True
+            )
+    return verdicts
