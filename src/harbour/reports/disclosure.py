@@ -143,6 +143,13 @@ class TwoWayTable:
     people (optional): for tables that count something other than people (cases,
     referrals), the distinct people behind each entry, keyed like sketches (missing
     entries: the count). Primary suppression uses min(count, people).
+    within (optional): table_ids of tables of the same release, with the same axes,
+    that count a superset of these people (this table is one filter of them): the
+    engine audits them together so that subtracting them gives nothing away
+    (disclosure_nested.py); complements go to this table only.
+    slice (optional): (variable, value) of the filter that makes this table within
+    its outer tables; tables within one outer table sliced by one variable are
+    disjoint, so their remainder (the other values) is protected too.
     """
 
     table_id: str
@@ -157,6 +164,8 @@ class TwoWayTable:
         default=None, compare=False, hash=False
     )
     people: Mapping[tuple[str, str], int] | None = field(default=None, compare=False, hash=False)
+    within: tuple[str, ...] = ()
+    slice: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -171,6 +180,8 @@ class OneWayTable:
     total: int
     sketches: Mapping[str, PeopleSketch] | None = field(default=None, compare=False, hash=False)
     people: Mapping[str, int] | None = field(default=None, compare=False, hash=False)
+    within: tuple[str, ...] = ()
+    slice: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)

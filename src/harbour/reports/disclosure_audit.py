@@ -227,17 +227,30 @@ class Auditor:
     """The audit of one table, kept while suppressions are added (they only widen
     intervals, so a verdict of "protected" never needs revisiting)."""
 
-    def __init__(self, system: System, width: float, grid: Grid | None = None) -> None:
+    def __init__(
+        self,
+        system: System,
+        width: float,
+        grid: Grid | None = None,
+        *,
+        targets: np.ndarray | None = None,
+        frozen: np.ndarray | None = None,
+    ) -> None:
+        """targets: the entries that must be wide when suppressed (default every
+        entry); frozen: entries never chosen as complements (default none)."""
+        size = len(system.values)
         self.system = system
         self.width = width
         self.grid = grid
+        self.targets = np.ones(size, dtype=bool) if targets is None else targets
+        self.frozen = np.zeros(size, dtype=bool) if frozen is None else frozen
         self.verdicts: dict[int, Verdict] = {}
 
     def failing(self, suppressed: np.ndarray) -> list[tuple[int, float, float]]:
         """Suppressed entries whose interval is narrower than the width: (entry, min, max)."""
         todo = [
             int(i)
-            for i in np.flatnonzero(suppressed)
+            for i in np.flatnonzero(suppressed & self.targets)
             if not (int(i) in self.verdicts and self.verdicts[int(i)].protected)
         ]
         if not todo:
@@ -275,7 +288,7 @@ def choose_complements(auditor: Auditor, suppressed: np.ndarray, cost: np.ndarra
             return suppressed
         failing.sort(key=lambda item: (int(values[item[0]]), item[0]))
         before = int(suppressed.sum())
-        if grid is not None:
+        if grid is not None and not auditor.frozen.any():
             hidden = suppressed[grid.index]
             for index, _, _ in failing:
                 a, b = grid.place(index)
@@ -299,7 +312,7 @@ def choose_complements(auditor: Auditor, suppressed: np.ndarray, cost: np.ndarra
                 near = system.neighbours(index)
                 if added & near:
                     continue
-                options = [n for n in near if not suppressed[n]]
+                options = [n for n in near if not suppressed[n] and not auditor.frozen[n]]
                 stuck = system.stuck(suppressed)
                 if not allow_stuck:
                     options = [n for n in options if not stuck(n)]

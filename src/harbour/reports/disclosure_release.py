@@ -34,6 +34,7 @@ from harbour.reports.disclosure import (
 )
 from harbour.reports.disclosure_audit import EXPENSIVE, Auditor, Grid, choose_complements
 from harbour.reports.disclosure_lp import System, lp_bounds
+from harbour.reports.disclosure_nested import nested_systems
 
 
 @dataclass
@@ -44,7 +45,7 @@ class Layout:
     positions: list[tuple[str, str]]
     identities: list[str]
     system: System
-    lines: list[tuple[list[int], int]]  # (cells, margin) of every line
+    lines: list[tuple[list[int], int, bool]]  # (cells, margin, additive) of every line
     grid: Grid | None
     sketches: list[PeopleSketch | None]
     sensitivity: int  # how many entries one person can change (for DP noise)
@@ -142,7 +143,7 @@ def layout(table: TwoWayTable | OneWayTable) -> Layout:
         positions,
         identities,
         system,
-        [(cells, margin) for cells, margin, _ in lines],
+        lines,
         grid,
         [(table.sketches or {}).get(p) for p in positions],
         (per_person_rows + 1) * (per_person_cols + 1),
@@ -173,7 +174,7 @@ def _layout_one_way(table: OneWayTable) -> Layout:
         positions,
         identities,
         system,
-        [(cells, margin) for cells, margin, _ in lines],
+        lines,
         None,
         [sketches.get(name) for name in names] + [sketches.get(TOTAL)],
         2 if table.axis.additive else len(names) + 1,
@@ -269,19 +270,41 @@ def protect(
             if held.get(identity) is not None:
                 cost[n] = EXPENSIVE  # hiding a held value would show that it changed
         costs.append(cost)
+    joints = nested_systems(
+        tables,
+        [lay.system.values for lay in layouts],
+        [lay.lines for lay in layouts],
+        rules.k,
+        width,
+    )
+
+    def hidden(lay: Layout) -> np.ndarray:
+        return np.fromiter((i in reason for i in lay.identities), bool, len(lay.identities))
+
+    def complement(lay: Layout, added: np.ndarray) -> bool:
+        for index in added:
+            identity = lay.identities[int(index)]
+            reason[identity] = Reason.COMPLEMENTARY
+            chooser[identity] = lay.table_id
+        return bool(added.size)
+
     changed = True
-    while changed:  # until no table needs another complementary suppression
+    while changed:  # until no table (nor any table within another) needs a complement
         changed = False
         for lay, auditor, cost in zip(layouts, auditors, costs, strict=True):
-            mask = np.fromiter((i in reason for i in lay.identities), bool, len(lay.identities))
-            if not mask.any():
-                continue
-            new = choose_complements(auditor, mask, cost)
-            for added in np.flatnonzero(new & ~mask):
-                identity = lay.identities[int(added)]
-                reason[identity] = Reason.COMPLEMENTARY
-                chooser[identity] = lay.table_id
-                changed = True
+            mask = hidden(lay)
+            if mask.any():
+                new = choose_complements(auditor, mask, cost)
+                changed |= complement(lay, np.flatnonzero(new & ~mask))
+        for joint in joints:
+            mask = joint.mask([hidden(lay) for lay in layouts])
+            cost = np.concatenate(
+                [costs[joint.outer], *(costs[i] for i in joint.inner)]
+                + [costs[joint.outer]] * (len(mask) // joint.size - 1 - len(joint.inner))
+            )
+            new = choose_complements(joint.auditor, mask, cost)
+            for table, added in joint.added(new, mask):
+                changed |= complement(layouts[table], added)
     published = _published_values(layouts, value, reason, held, rules, seed)
     results = []
     for lay, auditor in zip(layouts, auditors, strict=True):
@@ -353,7 +376,7 @@ def _primary(
     for lay in layouts:
         values, persons = lay.system.values, lay.people
         empty = _empty_crossings(lay)
-        for cells, margin in lay.lines:
+        for cells, margin, _ in lay.lines:
             if values[margin] == 0:
                 continue
             line = np.array(cells)
@@ -378,7 +401,7 @@ def _empty_crossings(lay: Layout) -> np.ndarray:
     is 0 whatever is suppressed: cells are never above their margin)."""
     values = lay.system.values
     empty = np.zeros(len(values), dtype=bool)
-    for cells, margin in lay.lines:
+    for cells, margin, _ in lay.lines:
         if values[margin] == 0:
             empty[cells] = True
     return empty
@@ -394,14 +417,16 @@ def _published_values(
 ) -> dict[str, int]:
     noisy: dict[str, int] = {}
     if rules.epsilon is not None:
-        from harbour.reports.privacy_budget import laplace_noise
+        from harbour.reports.privacy_budget import keyed_laplace_noise
 
         for lay in layouts:  # each table spends epsilon on the entries it draws first
             fresh = [
                 i for i in lay.identities if i not in noisy and i not in reason and i not in held
             ]
             fresh = list(dict.fromkeys(fresh))
-            draws = laplace_noise([value[i] for i in fresh], lay.sensitivity / rules.epsilon)
+            draws = keyed_laplace_noise(
+                [value[i] for i in fresh], lay.sensitivity / rules.epsilon, seed, fresh
+            )
             noisy.update(zip(fresh, draws, strict=True))
     published: dict[str, int] = {}
     for identity, count in value.items():
