@@ -110,10 +110,41 @@ def test_no_rounding_and_a_lower_threshold_publish_exact_counts(tmp_path: Path) 
     assert by_position["Total", "Total"] == str(sum(GROUPS.values()))
 
 
-def test_differential_privacy_keeps_the_format(tmp_path: Path) -> None:
+def test_differential_privacy_keeps_the_format_and_the_same_seed_its_answer(
+    tmp_path: Path,
+) -> None:
     rows = run_table(tmp_path, "--epsilon", "1", "--seed", "3")
     assert all(r["flag"] in ("published", "suppressed") for r in rows)
     assert {r["flag"] for r in rows} == {"published", "suppressed"}
+    assert run_table(tmp_path, "--epsilon", "1", "--seed", "3", name="again.csv") == rows
+
+
+def test_a_missing_option_is_named_and_exits_2(tmp_path: Path) -> None:
+    records = write_people(tmp_path / "people.csv", GROUPS)
+    done = stats(tmp_path, "table", str(records), "--rows", "province", "--out", "t.csv")
+    assert done.returncode == 2 and "--cols" in done.stderr
+    assert not (tmp_path / "t.csv").exists()
+
+
+def test_an_output_that_cannot_be_written_is_named_and_exits_2(tmp_path: Path) -> None:
+    records = write_people(tmp_path / "people.csv", GROUPS)
+    out = tmp_path / "no such folder" / "t.csv"
+    done = stats(
+        tmp_path, "table", str(records), "--rows", "province", "--cols", "sector",
+        "--out", str(out),
+    )  # fmt: skip
+    assert done.returncode == 2 and f"cannot write {out}" in done.stderr
+
+
+def test_every_entry_is_a_cell_or_a_margin_and_margins_say_total(tmp_path: Path) -> None:
+    rows = run_table(tmp_path, "--seed", "9")
+    provinces = {r["row"] for r in rows} - {"Total"}
+    sectors = {r["col"] for r in rows} - {"Total"}
+    assert provinces == {"BC", "ON", "QC"} and sectors == {"agriculture", "care", "hospitality"}
+    assert sum(1 for r in rows if r["col"] == "Total") == len(provinces) + 1
+    assert sum(1 for r in rows if r["row"] == "Total") == len(sectors) + 1
+    for row in rows:  # count empty exactly when suppressed
+        assert (row["count"] == "") == (row["flag"] == "suppressed")
 
 
 @pytest.mark.parametrize(
@@ -138,6 +169,11 @@ def test_differential_privacy_keeps_the_format(tmp_path: Path) -> None:
         ),
         ("person,province,sector\np1,ON,care\n", ["--epsilon", "-1"], "epsilon must be above 0"),
         ("person,province,sector\np1,Total,care\n", [], "named 'Total'"),
+        ("person,province,sector\np1,ON\n", [], "row 2: fewer values than the header"),
+        ("person,province,sector\np1,ON,care,x\n", [], "row 2: more values than the header"),
+        ("person,province,sector\np1,ON,care\n", ["--seed", "abc"], "seed must be a whole"),
+        ("person,province,sector\np1,ON,care\n", ["--seed", "-3"], "seed must be at least 0"),
+        ("person,province,sector\np1,ON,care\n", ["--rows", "sector"], "the same column"),
     ],
 )
 def test_bad_input_is_named_and_exits_2(

@@ -8,7 +8,7 @@ database or keys.
   (col "Total"), the column margins (row "Total") and the grand total ("Total,Total");
   count is empty where suppressed; flag is "suppressed" or "published", never why.
 
-Bad input exits with status 2 and a message naming the problem.
+Bad input exits with status 2 and a message naming the problem; nothing is written.
 """
 
 from __future__ import annotations
@@ -78,6 +78,10 @@ def read_records(path: str, columns: tuple[str, str]) -> list[dict[str, str]]:
             if None in row:
                 raise InputProblem(
                     f"{path}, row {reader.line_num}: more values than the header has columns"
+                )
+            if None in row.values():
+                raise InputProblem(
+                    f"{path}, row {reader.line_num}: fewer values than the header has columns"
                 )
             records.append({column: row[column] or "" for column in columns})
     except csv.Error as error:
@@ -152,15 +156,16 @@ def run(argv: list[str]) -> int:
     )
     table.add_argument(
         "--seed",
+        type=_whole_number(0, "the seed"),
         metavar="N",
-        help="secret seed of the rounding; the same seed gives the same table "
+        help="secret seed of the rounding (and noise); the same seed gives the same table "
         "(default: a fresh random seed, so two runs differ)",
     )
     table.add_argument(
         "--epsilon",
         type=_epsilon,
         metavar="E",
-        help="add differentially private noise with this privacy loss (drawn afresh each run)",
+        help="add differentially private noise with this privacy loss (keyed by the seed)",
     )
     table.add_argument(
         "--separator",
@@ -181,7 +186,7 @@ def run(argv: list[str]) -> int:
             separator=options.separator,
         )
         rules = Rules(k=options.k, rounding_base=options.base, epsilon=options.epsilon)
-        seed = secrets.token_bytes(32) if options.seed is None else options.seed.encode("utf-8")
+        seed = secrets.token_bytes(32) if options.seed is None else str(options.seed).encode()
         result = protect_table(counts, rules, seed)
     except (InputProblem, DisclosureError) as problem:
         print(f"harbour stats: {problem}", file=sys.stderr)
