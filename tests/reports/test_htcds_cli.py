@@ -10,6 +10,7 @@ import sys
 
 import pytest
 from django.core.management import call_command
+from django.db import connections
 from jsonschema import Draft202012Validator
 from openpyxl import load_workbook
 
@@ -84,6 +85,13 @@ def test_export_by_number_or_exact_name_writes_xlsx_in_field_sheet_order(
         )
         header = next(load_workbook(out).active.iter_rows(values_only=True))
         assert list(header[:84]) == list(htcds.load_field_sheet().names)
+
+
+@pytest.fixture(autouse=True)
+def keep_the_tests_connection(monkeypatch):
+    """The command line ends by closing every database connection (Django's
+    run_from_argv); on PostgreSQL that would end the test's own transaction."""
+    monkeypatch.setattr(connections, "close_all", lambda: None)
 
 
 def _run(*args):
