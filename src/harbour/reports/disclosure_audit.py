@@ -190,12 +190,15 @@ class Grid:
         j: int,
         width: float,
         cost: np.ndarray,
-    ) -> bool:
-        """Hide the cheapest rectangle that gives (i, j) the width; False if none can."""
+    ) -> list[tuple[int, float, float]] | None:
+        """Hide the cheapest rectangle that gives (i, j) the width; None if none can.
+        Returns, when the rectangle alone moves its corners by the width, the interval
+        it shows for each corner (entry, lower, upper): one move, the same width for
+        all four; otherwise an empty list (other rectangles through (i, j) helped)."""
         rows = np.array([r for r in range(hidden.shape[0]) if r != i])
         cols = np.array([c for c in range(hidden.shape[1]) if c != j])
         if not len(rows) or not len(cols):
-            return False
+            return None
         up, down = self.slack(values, i, j, rows, cols)
         corner = hidden[np.ix_(rows, cols)]
         known_up = np.max(
@@ -216,11 +219,27 @@ class Grid:
         price = np.where(reach >= width, price, INF)
         best = np.unravel_index(int(np.argmin(price)), price.shape)
         if not math.isfinite(float(price[best])):
-            return False
+            return None
         r, col = int(rows[best[0]]), int(cols[best[1]])
         for a, b in ((i, col), (r, j), (r, col)):
             hidden[a, b] = True
-        return True
+        rise, fall = float(up[best]), float(down[best])
+        if rise + fall < width:
+            return []
+        shown = []
+        for a, b in ((i, j), (i, col), (r, j), (r, col)):
+            # the corner moves with (i, j) or against it, by the sign flips
+            same = (
+                self.g[a]
+                * self.h[b]
+                * self.g[i]
+                * self.h[j]
+                * (1.0 if (a == i) == (b == j) else -1.0)
+            )
+            x = float(values[self.index[a, b]])
+            low, high = (x - fall, x + rise) if same > 0 else (x - rise, x + fall)
+            shown.append((int(self.index[a, b]), low, high))
+        return shown
 
 
 class Auditor:
@@ -266,6 +285,14 @@ class Auditor:
         else:
             rest = todo
         if rest:
+            # The only suppressed entry of an additive line is given by the line: no
+            # programme is needed to know that it fails.
+            alone = self.system.alone_in_a_line(suppressed, np.array(rest))
+            for index in np.array(rest)[alone]:
+                value = float(self.system.values[index])
+                self.verdicts[int(index)] = Verdict(value, value, "line", self.width <= 0)
+            rest = [index for index, single in zip(rest, alone, strict=True) if not single]
+        if rest:
             self.verdicts.update(certify(self.system, suppressed, rest, self.width))
         return [
             (index, self.verdicts[index].lower, self.verdicts[index].upper)
@@ -297,8 +324,11 @@ def choose_complements(auditor: Auditor, suppressed: np.ndarray, cost: np.ndarra
                     and grid.witness_width(values, hidden, a, b) >= width - TOLERANCE
                 ):
                     continue  # a rectangle hidden for an earlier entry covers this one
-                grid.protect(values, hidden, a, b, width, cost)
+                shown = grid.protect(values, hidden, a, b, width, cost)
                 suppressed[grid.index[hidden]] = True
+                for entry, low, high in shown or ():
+                    if entry not in auditor.verdicts or not auditor.verdicts[entry].protected:
+                        auditor.verdicts[entry] = Verdict(low, high, "rectangle", True)
             if int(suppressed.sum()) > before:
                 continue
         # Complements that can move first: a zero under a published zero margin

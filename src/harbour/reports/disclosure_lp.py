@@ -26,18 +26,22 @@ An entry is reported unprotected only from its exact minimum and maximum.
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from importlib.machinery import EXTENSION_SUFFIXES, ExtensionFileLoader
+from importlib.util import module_from_spec, spec_from_file_location
+from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy.sparse import bmat, csc_matrix, csr_matrix, vstack
-from scipy.sparse.csgraph import connected_components
+from scipy.sparse import csc_matrix, csr_matrix, vstack
 
 INF = math.inf
 TOLERANCE = 1e-7  # the programmes are solved in floating point
-BATCHED_ROUNDS = 3  # objectives with random signs tried before entry-by-entry solves
+BATCHED_ROUNDS = 12  # at most, objectives with random signs before entry-by-entry solves
 BATCHED_FROM = 6  # fewer unsettled entries than this: straight to entry-by-entry
+DUAL_SIMPLEX, PRIMAL_SIMPLEX = 1, 4  # HiGHS's simplex_strategy values
 
 
 @dataclass
@@ -88,6 +92,28 @@ class System:
                 found.update(matrix.indices[matrix.indptr[row] : matrix.indptr[row + 1]].tolist())
         found.discard(index)
         return found
+
+    def alone_in_a_line(self, suppressed: np.ndarray, entries: np.ndarray) -> np.ndarray:
+        """For each of `entries` (suppressed): is it the only suppressed entry of some
+        equality (an additive line)? Then the line gives its value exactly."""
+        a_eq, _ = self.matrices()
+        if not a_eq.shape[0] or not len(entries):
+            return np.zeros(len(entries), dtype=bool)
+        if self._columns is None:
+            self._columns = (a_eq.tocsc(), self.matrices()[1].tocsc())
+        per_line = abs(a_eq) @ suppressed.astype(float)
+        columns = self._columns[0]
+        return np.array(
+            [
+                bool(
+                    (
+                        per_line[columns.indices[columns.indptr[e] : columns.indptr[e + 1]]] < 1.5
+                    ).any()
+                )
+                for e in entries
+            ],
+            dtype=bool,
+        )
 
     def stuck(self, suppressed: np.ndarray) -> Callable[[int], bool]:
         """A test of whether hiding one more published entry would leave it fixed all
@@ -167,17 +193,32 @@ def blocks(
     # Relations and free entries as one bipartite graph: its components are the blocks.
     incidence = vstack(parts).tocsr()
     incidence.data[:] = 1.0
-    n_rel = incidence.shape[0]
-    if n_rel == 0:
-        labels = np.arange(len(free_index))
-    else:
-        graph = bmat([[None, incidence], [incidence.T, None]], format="csr")
-        _, all_labels = connected_components(graph, directed=False)
-        labels = all_labels[n_rel:]
+    labels = _components(incidence)
     rhs_eq = -(a_eq @ fixed_values) if a_eq.shape[0] else np.zeros(0)
     rhs_ub = -(a_ub @ fixed_values) if a_ub.shape[0] else np.zeros(0)
-    eq_touch = np.asarray(parts[0].getnnz(axis=1)) if parts[0].shape[0] else np.zeros(0, int)
-    ub_touch = np.asarray(parts[1].getnnz(axis=1)) if parts[1].shape[0] else np.zeros(0, int)
+    eq_touch = np.asarray(parts[0].getnnz(axis=1)).copy() if parts[0].shape[0] else np.zeros(0, int)
+    ub_touch = np.asarray(parts[1].getnnz(axis=1)).copy() if parts[1].shape[0] else np.zeros(0, int)
+    # A relation with one free entry is a bound on it, not a constraint (a cell under
+    # a published margin): fold it into the entry's bounds; the programme shrinks.
+    lower, upper = lower.astype(float).copy(), upper.astype(float).copy()
+    for sub, rhs, touch, equality in (
+        (parts[0], rhs_eq, eq_touch, True),
+        (parts[1], rhs_ub, ub_touch, False),
+    ):
+        single = np.flatnonzero(touch == 1)
+        if not len(single):
+            continue
+        starts = sub.indptr[single]
+        entry = free_index[sub.indices[starts]]
+        limit = rhs[single] / sub.data[starts]
+        rising = sub.data[starts] > 0
+        if equality:
+            np.maximum.at(lower, entry, limit)
+            np.minimum.at(upper, entry, limit)
+        else:
+            np.minimum.at(upper, entry[rising], limit[rising])
+            np.maximum.at(lower, entry[~rising], limit[~rising])
+        touch[single] = 0  # folded: left out of the programme
     # the label of each relation: that of any free entry in it
     eq_label = _row_labels(parts[0], labels)
     ub_label = _row_labels(parts[1], labels)
@@ -203,6 +244,28 @@ def blocks(
     return found
 
 
+def _components(incidence: csr_matrix) -> np.ndarray:
+    """Connected components of entries linked by relations (rows of `incidence`):
+    each entry's label is the smallest entry index of its component. Labels spread
+    through relations and jump to their labels' labels until they settle (numpy,
+    a few passes; scipy.sparse.csgraph would cost its import on every cold start)."""
+    n_rel, n_free = incidence.shape
+    labels = np.arange(n_free)
+    if n_rel == 0 or incidence.nnz == 0:
+        return labels
+    rows = np.repeat(np.arange(n_rel), np.diff(incidence.indptr))
+    cols = incidence.indices
+    while True:
+        per_relation = np.full(n_rel, n_free)
+        np.minimum.at(per_relation, rows, labels[cols])
+        spread = labels.copy()
+        np.minimum.at(spread, cols, per_relation[rows])
+        spread = spread[spread]
+        if np.array_equal(spread, labels):
+            return labels
+        labels = spread
+
+
 def _row_labels(matrix: csr_matrix, labels: np.ndarray) -> np.ndarray:
     """For each row of a (relations x free entries) matrix, the label of its first entry."""
     if not matrix.shape[0]:
@@ -223,13 +286,22 @@ class Programme:
         self.block = block
         self.width = len(block.entries)
         self.cost = np.zeros(self.width)
+        self.strategy = DUAL_SIMPLEX
         self.highs = _load(block)
 
-    def optimise(self, cost: np.ndarray) -> tuple[str, float, np.ndarray | None]:
-        """Minimise cost @ x: ("optimal", value, x) or ("unbounded", -inf, None)."""
+    def optimise(
+        self, cost: np.ndarray, *, near: bool = False
+    ) -> tuple[str, float, np.ndarray | None]:
+        """Minimise cost @ x: ("optimal", value, x) or ("unbounded", -inf, None).
+        near: the last optimum is a good start (one entry's objective after another's):
+        the primal simplex goes on from it; far objectives do better with the dual."""
         if self.highs is None:
             return _linprog(self.block, cost)
         core, highs = self.highs
+        strategy = PRIMAL_SIMPLEX if near else DUAL_SIMPLEX
+        if strategy != self.strategy:
+            highs.setOptionValue("simplex_strategy", strategy)
+            self.strategy = strategy
         changed = np.flatnonzero(cost != self.cost)
         if len(changed):
             highs.changeColsCost(len(changed), changed.astype(np.int32), cost[changed])
@@ -271,10 +343,40 @@ class Programme:
             )
 
 
+HIGHS_MODULE = "scipy.optimize._highspy._core"
+
+
+def _highs_core() -> Any:
+    """scipy's binding of HiGHS. Importing it the usual way imports all of
+    scipy.optimize first (fft, special, spatial...: about 0.4 s of a cold start, more
+    than the audit of a dashboard); the extension itself needs none of it, so it is
+    loaded from its file and registered under its own name, where a later import of
+    scipy.optimize finds it. Any other layout: the usual import."""
+    if HIGHS_MODULE in sys.modules:
+        return sys.modules[HIGHS_MODULE]
+    try:
+        import scipy
+
+        folder = Path(scipy.__file__).parent / "optimize" / "_highspy"
+        path = str(next(folder.glob("_core*" + next(iter(EXTENSION_SUFFIXES), ".so"))))
+        loader = ExtensionFileLoader(HIGHS_MODULE, path)
+        spec = spec_from_file_location(HIGHS_MODULE, path, loader=loader)
+        if spec is None:
+            raise ImportError(HIGHS_MODULE)
+        module = module_from_spec(spec)
+        loader.exec_module(module)
+        sys.modules[HIGHS_MODULE] = module
+        return module
+    except (ImportError, OSError, StopIteration):
+        from scipy.optimize._highspy import _core
+
+        return _core
+
+
 def _load(block: Block) -> tuple[Any, Any] | None:
     try:
-        from scipy.optimize._highspy import _core as core
-    except ImportError:  # pragma: no cover - another scipy layout: use linprog
+        core = _highs_core()
+    except ImportError:  # pragma: no cover - no HiGHS binding at all: use linprog
         return None
     matrix = vstack([block.a_eq, block.a_ub]).tocsc()
     n_eq = block.a_eq.shape[0]
@@ -380,9 +482,11 @@ def lp_bounds(
 
 @dataclass(frozen=True)
 class Verdict:
-    """What the audit settled about one suppressed entry: the interval [lower, upper]
-    is contained in the entry's true interval ("tables": two consistent tables found;
-    "programme": the exact min and max when solved); protected if wide enough."""
+    """What the audit settled about one suppressed entry. Protected: the interval
+    [lower, upper] is inside the entry's true interval ("tables": consistent tables
+    found; "rectangle": a rectangle move; "programme": its exact min and max), and at
+    least the width. Not protected: every value the entry can take is in [lower,
+    upper] (the exact max, and the min or the entry's floor), narrower than the width."""
 
     lower: float
     upper: float
@@ -451,7 +555,10 @@ def _settle(
             signs[open_] = rng.choice((-1.0, 1.0), size=len(open_))
             for direction in (1.0, -1.0):
                 seen.learn(programme.optimise(direction * signs)[2])
+            before = len(open_)
             open_ = seen.unsettled(open_, width)
+            if len(open_) > before * 0.8:
+                break  # random signs no longer settle many: entry by entry
         programme.set_upper(block.upper)
     exact: dict[int, tuple[float, float]] = {}
     for position in (int(p) for p in open_):
@@ -459,17 +566,20 @@ def _settle(
             continue  # settled by a table found for an earlier entry
         cost = np.zeros(programme.width)
         cost[position] = -1.0
-        status, value, x = programme.optimise(cost)
+        status, value, x = programme.optimise(cost, near=True)
         highest = INF if status == "unbounded" else -value
         seen.learn(x)
         if highest - seen.low[position] >= width - TOLERANCE:
             seen.high[position] = max(seen.high[position], highest)
             continue
-        if seen.low[position] <= block.lower[position] + TOLERANCE:
-            lowest = float(block.lower[position])  # already at its floor: the minimum
+        floor = float(block.lower[position])
+        if seen.low[position] <= floor + TOLERANCE or highest - floor < width - TOLERANCE:
+            # At its floor already (the minimum), or too narrow even down to its floor:
+            # unprotected whatever the minimum, so no programme for it.
+            lowest = floor
         else:
             cost[position] = 1.0
-            status, value, x = programme.optimise(cost)
+            status, value, x = programme.optimise(cost, near=True)
             lowest = value
             seen.learn(x)
         exact[position] = (lowest, highest)
