@@ -444,3 +444,33 @@ def test_subtracting_filtered_tables_from_the_unfiltered_one_pins_no_one() -> No
         # The unfiltered table keeps the pattern it has on its own.
         alone = protect_release([tables[0]], Rules(k=K, rounding_base=base), b"dashboard").tables[0]
         assert [e.suppressed for e in alone.entries] == [e.suppressed for e in results[0].entries]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_populations_sliced_by_gender_pin_no_one(seed: int) -> None:
+    rng = random.Random(seed)
+    records = []
+    for number in range(rng.randint(40, 160)):
+        records.append(
+            {
+                "person": f"p{number}",
+                "province": rng.choice(["ON", "ON", "QC", "BC"]),
+                "sector": rng.choice(["agriculture", "care", "care", "hospitality"]),
+                "gender": rng.choice(["woman", "woman", "man", "man", "another"]),
+            }
+        )
+    for base in (1, 5):
+        tables, results = sliced_release(records, Rules(k=K, rounding_base=base), declared=True)
+        attacker, cells, hidden = slicing_attack(tables, results, base)
+        everyone, women, men = (truth(t) for t in tables)
+        for table, variables, result in zip(tables, cells, results, strict=True):
+            for position in protected_counts(table, result):
+                assert not pinned(attacker.interval({variables[position]: 1.0})), position
+        for variables, minus in (
+            (hidden[0], [women]),
+            (hidden[1], [men]),
+            (hidden[2], [women, men]),
+        ):
+            for position, index in variables.items():
+                if 0 < everyone[position] - sum(m[position] for m in minus) < K:
+                    assert not pinned(attacker.interval({index: 1.0})), (base, position)
