@@ -151,13 +151,18 @@ def dashboard_tables(rng: np.random.Generator, people: int) -> Tables:
         col_totals=tuple(int(v) for v in np.bincount(province, minlength=14)),
         grand_total=people,
     )
+    sector_axis = ("sector", sector, 11)
+    province_axis = ("province", province, 14)
+    gender_axis = ("gender", gender, 4)
     tables: Tables = [
         by_form,
-        _two_way("people_by_sector_province", universe, ("sector", sector, 11), ("province", province, 14)),
-        _two_way("people_by_nationality_gender", universe, ("nationality", nationality, 33), ("gender", gender, 4)),
-        _two_way("people_by_age_gender", universe, ("age_band", age, 7), ("gender", gender, 4)),
-        _two_way("people_by_year_province", universe, ("year", year, 14), ("province", province, 14)),
-    ]  # fmt: skip
+        _two_way("people_by_sector_province", universe, sector_axis, province_axis),
+        _two_way(
+            "people_by_nationality_gender", universe, ("nationality", nationality, 33), gender_axis
+        ),
+        _two_way("people_by_age_gender", universe, ("age_band", age, 7), gender_axis),
+        _two_way("people_by_year_province", universe, ("year", year, 14), province_axis),
+    ]
     # Cases: 20 % of people have a second case, in their province, in a later year.
     second = rng.random(people) < 0.2
     case_person = np.concatenate([np.arange(people), np.flatnonzero(second)])
@@ -184,13 +189,12 @@ def dashboard_tables(rng: np.random.Generator, people: int) -> Tables:
     counted.update({(f"year{r}", "Total"): int(per_year[r]) for r in range(14)})
     tables.append(dataclasses.replace(cases, people=counted))
     referrals = int(len(case_person) * 0.5)
-    tables.append(
-        _two_way("referrals_by_need_kind", "referrals:all:", ("need", skewed(12, referrals), 12), ("referral_kind", skewed(3, referrals), 3))
-    )  # fmt: skip
+    need_axis = ("need", skewed(12, referrals), 12)
+    kind_axis = ("referral_kind", skewed(3, referrals), 3)
+    tables.append(_two_way("referrals_by_need_kind", "referrals:all:", need_axis, kind_axis))
     networks = max(1, people // 2000)
-    tables.append(
-        _two_way("networks_by_span", "networks:all:", ("organisations", skewed(3, networks), 3), ("provinces", skewed(3, networks), 3))
-    )  # fmt: skip
+    span_axes = (("organisations", skewed(3, networks), 3), ("provinces", skewed(3, networks), 3))
+    tables.append(_two_way("networks_by_span", "networks:all:", *span_axes))
     return tables
 
 
