@@ -215,9 +215,12 @@ class Bounds:
     identity: str
     lower: float
     upper: float  # math.inf when unbounded
-    # "programme": the exact min and max by linear programming; "rectangle": two
-    # feasible tables found by moving a rectangle of suppressed entries, so the true
-    # interval contains [lower, upper]. Derived from true counts: confidential.
+    # How the audit settled it (disclosure_lp.Verdict): for a protected entry the true
+    # interval contains [lower, upper] ("rectangle": a rectangle of suppressed entries
+    # moved; "tables": consistent tables found by the programme; "programme": its exact
+    # min and max when solved, later suppressions only widen it). For an entry that
+    # could not be protected, [lower, upper] contains every value it can take ("line":
+    # the only suppressed entry of a line). Derived from true counts: confidential.
     method: str = "programme"
 
     @property
