@@ -5,7 +5,7 @@ distinct PEOPLE (a person with two cases counts once) and hands in tables; the e
 says, for every cell and margin, whether it is published (and the rounded value) or
 suppressed (and, for the audit trail only, why).
 
-The method, in order (docs/reports.md, "Disclosure control", says the same for readers):
+The method, in order (docs/reports.md, "The disclosure-control method", says it for readers):
 
 1. Primary suppression. A cell or margin with 0 < count < k (default k = 11, as the
    CTDC download) is suppressed; for tables of cases or referrals that also give the
