@@ -26,9 +26,11 @@ PASSWORD = "correct-horse-battery-staple-42"
 # Under CI the property and fuzz tests replay the same examples every run, so
 # a red build always means a change broke something; local runs keep exploring
 # new examples (and keep any failure they find in .hypothesis/ to replay).
-hypothesis.settings.register_profile("ci", derandomize=True, print_blob=True)
-if os.environ.get("CI") == "true":
-    hypothesis.settings.load_profile("ci")
+# No deadline anywhere: tests never assert wall time, and the two database
+# passes run side by side on two cores, so an example may wait for the CPU.
+hypothesis.settings.register_profile("local", deadline=None)
+hypothesis.settings.register_profile("ci", derandomize=True, print_blob=True, deadline=None)
+hypothesis.settings.load_profile("ci" if os.environ.get("CI") == "true" else "local")
 
 
 @pytest.fixture(autouse=True)

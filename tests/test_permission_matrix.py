@@ -1105,6 +1105,7 @@ POLICY: dict[str, list[Check]] = {
     ],
     # No public statistics release exists in the matrix's world: not found for everyone.
     "public:statistics": [Check("GET", NONE, all_(404)), Check("POST", NONE, all_(405))],
+    "public:statistics_csv": [Check("GET", NONE, all_(404)), Check("POST", NONE, all_(405))],
 }
 
 OBJECT_IDS = (

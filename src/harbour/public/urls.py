@@ -28,4 +28,9 @@ urlpatterns = [
     path("<public_language:language_code>/get-help/", views.contacts, name="contacts"),
     path("<public_language:language_code>/services/", views.services, name="services"),
     path("<public_language:language_code>/statistics/", views.statistics, name="statistics"),
+    path(
+        "<public_language:language_code>/statistics/<slug:table>.csv",
+        views.statistics_csv,
+        name="statistics_csv",
+    ),
 ]

@@ -35,8 +35,9 @@ from harbour.public.selfcheck import (
     protections_in,
     read_answers,
 )
-from harbour.public.statistics import latest_release
+from harbour.public.statistics import latest_release, statistics_in, table_entries
 from harbour.public.translation_status import is_reviewed
+from harbour.reports.figures import csv_response
 
 SERVICES_SHOWN = 50
 View = Callable[..., HttpResponse]
@@ -279,10 +280,22 @@ def selfcheck(request: HttpRequest, language_code: str) -> HttpResponse:
 @require_GET
 @public_page
 def statistics(request: HttpRequest, language_code: str) -> HttpResponse:
-    release = latest_release()
+    found = statistics_in(language_code)
     return render(
         request,
         "public/statistics.html",
-        page_context(request, language_code, release=release),
-        status=200 if release is not None else 404,
+        page_context(request, language_code, statistics=found),
+        status=200 if found is not None else 404,
     )
+
+
+@require_GET
+@public_page
+def statistics_csv(request: HttpRequest, language_code: str, table: str) -> HttpResponse:
+    """One table of the public release as `row,col,count,flag` (codes, not labels)."""
+    entries = table_entries(table)
+    if entries is None:
+        return render(
+            request, "public/statistics.html", page_context(request, language_code), status=404
+        )
+    return csv_response(f"{table}.csv", entries)

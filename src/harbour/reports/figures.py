@@ -7,12 +7,14 @@ Only published values reach here: an entry is a rounded count or
 
 from __future__ import annotations
 
+import csv
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 from harbour.core.crypto import keyed_digest
@@ -131,6 +133,16 @@ def csv_rows(entries: Sequence[Sequence[Any]]) -> list[list[str]]:
         [str(r), str(c), "" if count is None else str(count), str(flag)]
         for r, c, count, flag in entries
     ]
+
+
+def csv_response(filename: str, entries: Sequence[Sequence[Any]]) -> HttpResponse:
+    """Published entries as a CSV download (staff pages and the public site alike)."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response, lineterminator="\n")
+    writer.writerow(["row", "col", "count", "flag"])
+    writer.writerows(csv_rows(entries))
+    return response
 
 
 # --- The live dashboard ------------------------------------------------------------------

@@ -5,7 +5,6 @@ reference or free text: only controlled counts."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -53,15 +52,6 @@ def _charted(views: list[figures.TableView]) -> list[tuple[figures.TableView, An
     return [(view, bar_chart(view, index)) for index, view in enumerate(views)]
 
 
-def _csv(filename: str, entries: list[list[Any]]) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response, lineterminator="\n")
-    writer.writerow(["row", "col", "count", "flag"])
-    writer.writerows(figures.csv_rows(entries))
-    return response
-
-
 @dashboard_readers
 @require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -107,7 +97,7 @@ def dashboard_table_csv(request: HttpRequest, table: str) -> HttpResponse:
     scope = access.dashboard_scope(request.user, filters)
     entries = figures.protected_entries(scope)[definition.key]
     services.record_report_view(Actor.from_request(request), "dashboard_csv", table=table)
-    return _csv(f"{definition.key}.csv", entries)
+    return figures.csv_response(f"{definition.key}.csv", entries)
 
 
 @dashboard_readers
@@ -136,7 +126,7 @@ def gap_table_csv(request: HttpRequest, table: str) -> HttpResponse:
         raise Http404
     scope = access.dashboard_scope(request.user)
     entries = figures.protected_entries(scope, gap.GAP_TABLES)[definition.key]
-    return _csv(f"{definition.key}.csv", entries)
+    return figures.csv_response(f"{definition.key}.csv", entries)
 
 
 @release_readers
@@ -219,7 +209,7 @@ def release_table_csv(request: HttpRequest, release_id: str, table: str) -> Http
     services.record_report_view(
         Actor.from_request(request), "release_csv", release=str(release.pk), table=table
     )
-    return _csv(f"{release.as_of}-{table}.csv", stored.cells)
+    return figures.csv_response(f"{release.as_of}-{table}.csv", stored.cells)
 
 
 @publishers
