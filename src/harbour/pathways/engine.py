@@ -34,12 +34,16 @@ pathway `not_eligible`, nor any pathway `likely_eligible`, that was not already.
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
 
+from harbour.pathways.engine_plan import (
+    Rule,
+    add_period,
+    make_criterion,
+    make_pathway_result,
+    plan,
+)
 from harbour.pathways.engine_types import (
     ASSERTABLE_SOURCES,
     PROVENANCE_SOURCES,
@@ -59,17 +63,7 @@ from harbour.pathways.engine_types import (
     Text,
     check_provenance,
 )
-from harbour.pathways.rules import (
-    FACT_NAMES,
-    Condition,
-    Criterion,
-    Dated,
-    Duration,
-    Item,
-    Pathway,
-    Period,
-    Test,
-)
+from harbour.pathways.rules import FACT_NAMES, Pathway, Test
 
 __all__ = [
     "ASSERTABLE_SOURCES",
@@ -97,17 +91,6 @@ __all__ = [
 ]
 
 # --- evaluation ---------------------------------------------------------------------
-
-
-def add_period(start: datetime.date, period: Period) -> datetime.date:
-    """`start` plus the period; a month or year end is clamped (31 Jan + 1 month = 28/29 Feb)."""
-    if period.days is not None:
-        return start + datetime.timedelta(days=period.days)
-    months = period.months if period.months is not None else (period.years or 0) * 12
-    index = start.month - 1 + months
-    year, month = start.year + index // 12, index % 12 + 1
-    day = min(start.day, calendar.monthrange(year, month)[1])
-    return datetime.date(year, month, day)
 
 
 def _reference(test: Test, facts: Facts, as_of: datetime.date) -> tuple[datetime.date | None, bool]:
@@ -196,72 +179,10 @@ def met_on(test: Test, facts: Facts, as_of: datetime.date) -> datetime.date | No
     return None
 
 
-def _source(pathway: Pathway, entry: Dated) -> SourceInfo:
-    source = next(s for s in pathway.sources if s.id == entry.source.ref)
-    return SourceInfo(
-        entry.source.ref,
-        entry.source.section,
-        source.title,
-        source.url,
-        entry.valid_from,
-        entry.valid_until,
-        entry.verified,
-        entry.verification_note,
-    )
-
-
-def _text(value: Any) -> Text:
-    return Text(value.en, value.fr)
-
-
-def _computed(
-    pathway: Pathway, durations: Sequence[Duration], facts: Facts, as_of: datetime.date
-) -> list[ComputedDate]:
-    by_id: dict[str, list[Duration]] = {}
-    for duration in durations:
-        by_id.setdefault(duration.id, []).append(duration)
-    results = []
-    for duration_id, versions in by_id.items():
-        first = versions[0]
-        anchor: datetime.date | None
-        if first.from_fact == "as_of":
-            anchor = as_of
-        else:
-            anchor = getattr(facts, first.from_fact)
-            if anchor is None and first.or_as_of:
-                anchor = as_of
-        day = anchor if anchor is not None and first.version_by == "anchor" else as_of
-        version = next((v for v in versions if v.in_force(day)), None)
-        if version is None:
-            continue
-        if version.when is not None and check(version.when, facts, as_of) is False:
-            continue
-        missing = () if anchor is not None else (first.from_fact,)
-        when_missing = tuple(
-            name
-            for name in (version.when.facts() if version.when else ())
-            if getattr(facts, name) is None
-        )
-        date = add_period(anchor, version.period) if anchor and version.period else None
-        results.append(
-            ComputedDate(
-                duration_id,
-                _text(version.label),
-                version.kind,
-                version.bound,
-                date,
-                version.period.describe() if version.period else None,
-                version.from_fact,
-                tuple(dict.fromkeys(missing + when_missing)),
-                _text(version.note) if version.note else None,
-                _source(pathway, version),
-            )
-        )
-    return results
-
-
 def _join(labels: Sequence[Text], lang: str) -> str:
-    return "; ".join(getattr(label, lang) for label in labels)
+    if lang == "en":
+        return "; ".join([label.en for label in labels])
+    return "; ".join([label.fr for label in labels])
 
 
 def _explain(
@@ -321,99 +242,47 @@ def _explain(
     )
 
 
-@dataclass(frozen=True, slots=True)
-class _Compiled:
-    """What does not depend on the facts, built once per loaded pathway."""
-
-    title: Text
-    summary: Text
-    conditions: tuple[tuple[Condition, Text, tuple[str, ...], SourceInfo], ...]
-    criteria: tuple[tuple[Criterion, Text, tuple[str, ...], SourceInfo], ...]
-    benefits: tuple[tuple[Dated, Entry], ...]
-    fees: tuple[tuple[Dated, FeeResult], ...]
-    documents: tuple[tuple[Dated, Entry], ...]
-    notes: tuple[tuple[Dated, Entry], ...]
-
-
-_COMPILED: dict[int, tuple[Pathway, _Compiled]] = {}
-
-
-def _compile(pathway: Pathway) -> _Compiled:
-    cached = _COMPILED.get(id(pathway))
-    if cached is not None and cached[0] is pathway:
-        return cached[1]
-
-    def entries(items: Sequence[Any]) -> tuple[tuple[Dated, Entry], ...]:
-        return tuple((i, Entry(i.id, _text(i.text), _source(pathway, i))) for i in items)
-
-    compiled = _Compiled(
-        title=_text(pathway.title),
-        summary=_text(pathway.summary),
-        conditions=tuple(
-            (c, _text(c.label), tuple(dict.fromkeys(c.test.facts())), _source(pathway, c))
-            for c in pathway.applies_to
-        ),
-        criteria=tuple(
-            (
-                c,
-                _text(c.label),
-                tuple(dict.fromkeys(c.test.facts())),
-                _source(pathway, c),
-            )
-            for c in pathway.criteria
-        ),
-        benefits=entries(pathway.benefits),
-        fees=tuple(
-            (f, FeeResult(f.id, _text(f.label), f.amount_cad, f.exempt, _source(pathway, f)))
-            for f in pathway.fees
-        ),
-        documents=entries(pathway.documents),
-        notes=entries(pathway.notes),
-    )
-    # Keep the pathway itself in the cache so that its id cannot be reused.
-    _COMPILED[id(pathway)] = (pathway, compiled)
-    return compiled
-
-
-def _shown(entry: Dated, facts: Facts, day: datetime.date) -> bool:
-    if not entry.in_force(day):
-        return False
-    when = entry.when if isinstance(entry, Item) else None
-    return when is None or check(when, facts, day) is not False
-
-
-def _pick(pairs: Sequence[tuple[Dated, Any]], facts: Facts, day: datetime.date) -> tuple[Any, ...]:
-    return tuple(result for entry, result in pairs if _shown(entry, facts, day))
-
-
 _NO_PROVENANCE: Mapping[str, Provenance] = {}
 
 
 def _judge(
-    rules: Sequence[tuple[Condition | Criterion, Text, tuple[str, ...], SourceInfo]],
+    rules: Sequence[Rule],
     role: str,
     facts: Facts,
     as_of: datetime.date,
     provenance: Mapping[str, Provenance],
 ) -> list[CriterionResult]:
+    """The results of the rules in force (the window has chosen them)."""
     results = []
-    for rule, label, read, source in rules:
-        if not rule.in_force(as_of):
-            continue
-        value = check(rule.test, facts, as_of)
-        known = tuple((n, provenance.get(n)) for n in read if getattr(facts, n) is not None)
+    eligibility = role == "eligibility"
+    for rule in rules:
+        value = rule.test(facts, as_of)
+        known = []
+        missing = []
+        for name, get in rule.reads:
+            if get(facts) is None:
+                missing.append(name)
+            else:
+                known.append((name, provenance.get(name)))
         waits_until = None
         if value is None:
             outcome = Outcome.UNKNOWN
-            missing = tuple(n for n in read if getattr(facts, n) is None)
         else:
             outcome = Outcome.MET if value else Outcome.UNMET
-            missing = ()
-            if not value and role == "eligibility":
-                waits_until = met_on(rule.test, facts, as_of)
+            missing = []
+            if not value and eligibility:
+                waits_until = met_on(rule.entry.test, facts, as_of)
         results.append(
-            CriterionResult(
-                rule.id, label, role, outcome, read, missing, source, known, waits_until
+            make_criterion(
+                rule.id,
+                rule.label,
+                role,
+                outcome,
+                rule.read,
+                tuple(missing),
+                rule.source,
+                tuple(known),
+                waits_until,
             )
         )
     return results
@@ -455,54 +324,58 @@ def evaluate_pathway(
     as_of: datetime.date,
     provenance: Mapping[str, Provenance] = _NO_PROVENANCE,
 ) -> PathwayResult:
-    compiled = _compile(pathway)
-    in_force = pathway.valid_from <= as_of and (
-        pathway.valid_until is None or as_of <= pathway.valid_until
-    )
-    conditions = _judge(compiled.conditions, "applicability", facts, as_of, provenance)
-    failed = [c for c in conditions if c.outcome is Outcome.UNMET]
+    compiled = plan(pathway)
+    window = compiled.window(as_of)
+    in_force = window.in_force
     criteria: list[CriterionResult] = []
+    failed: list[CriterionResult] = []
     eligible_on: datetime.date | None = None
     capped: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
     if not in_force:
+        # Its conditions are neither shown nor asked: no need to judge them.
         status, conditions = Status.NOT_APPLICABLE, []
-    elif failed:
+    else:
+        conditions = _judge(window.conditions, "applicability", facts, as_of, provenance)
+        failed = [c for c in conditions if c.outcome is Outcome.UNMET]
+    if failed:
         # Decided before any criterion: none is evaluated, none is asked.
         status = Status.NOT_APPLICABLE
-    else:
-        criteria = _judge(compiled.criteria, "eligibility", facts, as_of, provenance)
+    elif in_force:
+        criteria = _judge(window.criteria, "eligibility", facts, as_of, provenance)
         status, eligible_on, capped = _decide(pathway, conditions, criteria, facts)
-    every = [*conditions, *criteria]
-    missing = (
-        tuple(dict.fromkeys(n for c in every for n in c.missing))
-        if status in (Status.POSSIBLY_ELIGIBLE, Status.NOT_YET)
-        else ()
-    )
+    every = conditions + criteria
+    if status is Status.POSSIBLY_ELIGIBLE or status is Status.NOT_YET:
+        asked: dict[str, None] = {}
+        for result in every:
+            for name in result.missing:
+                asked[name] = None
+        missing = tuple(asked)
     applicable = in_force and not failed
-    return PathwayResult(
-        id=pathway.id,
-        title=compiled.title,
-        kind=pathway.kind,
-        status=status,
-        explanation=_explain(status, every, as_of, eligible_on, capped),
-        criteria=tuple(every),
-        dates=tuple(_computed(pathway, pathway.durations, facts, as_of)) if applicable else (),
-        benefits=_pick(compiled.benefits, facts, as_of),
-        fees=_pick(compiled.fees, facts, as_of),
-        documents=_pick(compiled.documents, facts, as_of),
-        notes=_pick(compiled.notes, facts, as_of),
-        missing=missing,
-        review_by=pathway.review_by,
-        summary=compiled.summary,
-        eligible_on=eligible_on,
-        capped_by=capped,
-        not_applicable_on=tuple(
-            dict.fromkeys(next(r.about for r in pathway.applies_to if r.id == c.id) for c in failed)
-        )
-        if in_force
-        else (),
-        review_overdue=pathway.review_by < as_of,
+    about = compiled.about
+    return make_pathway_result(
+        pathway.id,
+        compiled.title,
+        pathway.kind,
+        status,
+        _explain(status, every, as_of, eligible_on, capped),
+        tuple(every),
+        compiled.dates(facts, as_of) if applicable else (),
+        window.benefits.pick(facts, as_of),
+        window.fees.pick(facts, as_of),
+        window.documents.pick(facts, as_of),
+        window.notes.pick(facts, as_of),
+        missing,
+        pathway.review_by,
+        compiled.summary,
+        eligible_on,
+        capped,
+        tuple(dict.fromkeys([about[c.id] for c in failed])),
+        pathway.review_by < as_of,
     )
+
+
+_FACT_ORDER = {name: position for position, name in enumerate(FACT_NAMES)}
 
 
 def ask_next(results: Iterable[PathwayResult]) -> tuple[NextFact, ...]:
@@ -516,9 +389,9 @@ def ask_next(results: Iterable[PathwayResult]) -> tuple[NextFact, ...]:
     for result in results:
         for name in result.missing:
             bearing.setdefault(name, []).append(result.id)
-    order = {name: position for position, name in enumerate(FACT_NAMES)}
+    order = _FACT_ORDER
     ranked = sorted(bearing.items(), key=lambda item: (-len(item[1]), order[item[0]]))
-    return tuple(NextFact(name, len(ids), tuple(ids)) for name, ids in ranked)
+    return tuple([NextFact(name, len(ids), tuple(ids)) for name, ids in ranked])
 
 
 def evaluate(
@@ -536,5 +409,5 @@ def evaluate(
         raise FactsError(bad=[("as_of", f"must be a date, not {as_of!r}")])
     origins = dict(provenance or {})
     check_provenance(origins)
-    results = tuple(evaluate_pathway(p, facts, as_of, origins) for p in pathways)
+    results = tuple([evaluate_pathway(p, facts, as_of, origins) for p in pathways])
     return Result(as_of, facts, results, ask_next(results), origins)
