@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from harbour.screening.engine.compiled import _Compiled, _from_bytes, _Masks
+from harbour.screening.engine.compiled import _Compiled, _Masks
 from harbour.screening.engine.data import (
     _PRECEDENCE,
     ElementStatus,
@@ -47,21 +47,24 @@ def _next_questions(
     open_mask = c.available_mask & ~(masks.yes | masks.no | masks.declined)
     if not open_mask:
         return ()
+    positive = 0  # the positive dimensions, as bits of their keys
+    for d, threshold in enumerate(met_threshold):
+        if threshold >= 0:
+            positive |= 1 << d
     # For each list that applies and is not met: the dimensions still needed, and
-    # those whose turning positive alone would complete the rule.
-    needed: set[int] = set()
-    completing: dict[int, set[int]] = {}
+    # those whose turning positive alone would complete the rule (bits of their keys).
+    needed = 0
+    completing: dict[int, int] = {}
     for lst in c.lists:
         if lst.available and lst.subject == subject and not rule_met.get(lst.key, False):
-            unmet = [
-                set(r.dimensions)
-                for r in lst.requirements
-                if not any(met_threshold[d] >= 0 for d in r.dimensions)
-            ]
+            unmet = [r.mask for r in lst.requirements if not positive & r.mask]
             for dimensions in unmet:
                 needed |= dimensions
             if lst.form not in forms:
-                completing[lst.key] = set.intersection(*unmet) if unmet else set()
+                common = unmet[0] if unmet else 0
+                for dimensions in unmet:
+                    common &= dimensions
+                completing[lst.key] = common
     # Legal elements whose indicators are all still open or "no": a yes decides them.
     # (One already supported and waiting for a fact gains nothing from another yes.)
     open_elements = {
@@ -70,22 +73,38 @@ def _next_questions(
         if result.status is ElementStatus.UNKNOWN and not result.supporting
     }
     element_mask = 0
-    for element in c.elements:
-        if element.id in open_elements:
-            element_mask |= element.mask
-    rows: list[tuple[int, int, int, int, NextEffect, Text]] = []
+    open_keys = 0  # those elements, as bits of their keys
+    if open_elements:
+        for element in c.elements:
+            if element.id in open_elements:
+                element_mask |= element.mask
+                open_keys |= 1 << element.key
+    # Each row is one int, (tier, precedence, grade, position) in mixed radix, so
+    # the sort compares ints; the position is unique, so it keys the effect and text.
+    n = len(c.ids)
+    keys: list[int] = []
+    payload: dict[int, tuple[NextEffect, Text]] = {}
+
+    def add(group: int, base: int, effect: NextEffect, text: Text) -> None:
+        pair = (effect, text)
+        while group:
+            low = group & -group
+            i = low.bit_length() - 1
+            keys.append(base + i)
+            payload[i] = pair
+            group ^= low
+
     means_mask = c.means_mask
-    positions = c.byte_positions
     table = c.positive_table  # covers every count reachable here (see _compile)
     for dimension in c.dimensions:
         in_dimension = open_mask & dimension.mask
         if not in_dimension:
             continue
         d = dimension.key
-        positive = met_threshold[d] >= 0
+        is_positive = met_threshold[d] >= 0
         s, m, w = counts[d]
         gm = dimension.grade_masks
-        reachable = not positive and (
+        reachable = not is_positive and (
             table[
                 (
                     s + (in_dimension & gm[0]).bit_count(),
@@ -98,6 +117,8 @@ def _next_questions(
         if not reachable and not (in_dimension & (means_mask | element_mask)):
             continue  # nothing a yes here could change
         list_key = dimension.list_key
+        completes = completing.get(list_key, 0) >> d & 1
+        texts = dimension.next_texts
         for grade in (0, 1, 2):
             in_grade = in_dimension & gm[grade]
             if not in_grade:
@@ -106,7 +127,7 @@ def _next_questions(
                 table[(s + (grade == 0), m + (grade == 1), w + (grade == 2))] >= 0
             )
             new_forms = forms
-            if flips and d in completing.get(list_key, ()):
+            if flips and completes:
                 new_forms = tuple(sorted((*forms, c.lists[list_key].form)))
             exploitation = exploitation_positive or (flips and dimension.kind == "exploitation")
             for means, group in ((True, in_grade & means_mask), (False, in_grade & ~means_mask)):
@@ -114,52 +135,46 @@ def _next_questions(
                     continue
                 new_code = _reading_code(new_forms, means_present or means, exploitation, False)
                 if new_code is not code or new_forms != forms:
-                    text = c.changes_reading_texts[new_code]
-                    precedence = -_PRECEDENCE[new_code]
-                    effect = NextEffect.CHANGES_READING
-                    rows.extend(
-                        [
-                            (0, precedence, grade, i, effect, text)
-                            for i in _from_bytes(group, positions)
-                        ]
+                    precedence = 4 - _PRECEDENCE[new_code]  # tier 0: the furthest first
+                    add(
+                        group,
+                        (precedence * 4 + grade) * n,
+                        NextEffect.CHANGES_READING,
+                        c.changes_reading_texts[new_code],
                     )
                 elif flips:
                     effect = NextEffect.MAKES_DIMENSION_POSITIVE
-                    text = dimension.next_texts[effect]
-                    rows.extend(
-                        [(1, 0, grade, i, effect, text) for i in _from_bytes(group, positions)]
-                    )
-                elif reachable and d in needed:
+                    add(group, ((1 * 8) * 4 + grade) * n, effect, texts[effect])
+                elif reachable and needed >> d & 1:
                     effect = NextEffect.BUILDS_NEEDED_DIMENSION
-                    text = dimension.next_texts[effect]
-                    rows.extend(
-                        [(2, 0, grade, i, effect, text) for i in _from_bytes(group, positions)]
-                    )
+                    add(group, ((2 * 8) * 4 + grade) * n, effect, texts[effect])
                 else:
                     if reachable:
                         effect = NextEffect.BUILDS_DIMENSION
-                        text = dimension.next_texts[effect]
-                        rows.extend(
-                            [
-                                (4, 0, grade, i, effect, text)
-                                for i in _from_bytes(group & ~element_mask, positions)
-                            ]
-                        )
-                    for i in _from_bytes(group & element_mask, positions):
-                        element = next(e for e in c.indicator_elements[i] if e.id in open_elements)
+                        add(group & ~element_mask, ((4 * 8) * 4 + grade) * n, effect, texts[effect])
+                    in_elements = group & element_mask
+                    while in_elements:
+                        low = in_elements & -in_elements
+                        in_elements ^= low
+                        i = low.bit_length() - 1
+                        for element in c.indicator_elements[i]:
+                            if open_keys >> element.key & 1:
+                                break
                         if element.kind == "element":
                             effect, tier = NextEffect.SUPPORTS_LEGAL_ELEMENT, 3
                         elif reachable:
                             effect, tier = NextEffect.BUILDS_DIMENSION, 4
                         else:
                             effect, tier = NextEffect.SUPPORTS_LEGAL_FACTOR, 5
-                        text = dimension.next_texts[effect] if tier == 4 else element.next_text
-                        rows.append((tier, 0, grade, i, effect, text))
-    rows.sort()  # the indicator position (row[3]) is unique: no tie reaches row[4]
+                        text = texts[effect] if tier == 4 else element.next_text
+                        keys.append(((tier * 8) * 4 + grade) * n + i)
+                        payload[i] = (effect, text)
+    keys.sort()
+    ids = c.ids
     infos = c.infos
-    return tuple(
-        [
-            NextQuestion(rank, infos[row[3]].id, row[4], row[5], infos[row[3]])
-            for rank, row in enumerate(rows, start=1)
-        ]
-    )
+    out: list[NextQuestion] = []
+    for rank, key in enumerate(keys, start=1):
+        i = key % n
+        effect, text = payload[i]
+        out.append(NextQuestion(rank, ids[i], effect, text, infos[i]))
+    return tuple(out)

@@ -14,7 +14,6 @@ import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from itertools import product
-from typing import Any
 
 from harbour.screening.catalogue import GRADES, Catalogue
 from harbour.screening.catalogue import Text as TextModel
@@ -35,40 +34,17 @@ def _text(model: TextModel) -> Text:
     return Text(model.en, model.fr)
 
 
-def _byte_tables(
-    ids: tuple[str, ...],
-) -> tuple[tuple[tuple[tuple[int, ...], ...], ...], tuple[tuple[tuple[str, ...], ...], ...]]:
-    """For byte k of a mask and its value b: the positions (and ids) of its set bits.
+def _names(mask: int, by_bit: Mapping[int, str]) -> tuple[str, ...]:
+    """The ids of the indicators in a mask, in catalogue order.
 
-    Reading masks a byte at a time through these tables turns "which indicators are
-    in this mask" into a few tuple concatenations instead of a loop per bit.
-    """
-    positions = tuple(
-        tuple(
-            tuple(8 * k + j for j in range(8) if b >> j & 1 and 8 * k + j < len(ids))
-            for b in range(256)
-        )
-        for k in range((len(ids) + 7) // 8)
-    )
-    names = tuple(tuple(tuple(ids[i] for i in row) for row in table) for table in positions)
-    return positions, names
-
-
-def _names(mask: int, table: tuple[tuple[tuple[str, ...], ...], ...]) -> tuple[str, ...]:
-    return tuple(_from_bytes(mask, table))
-
-
-def _from_bytes(mask: int, table: tuple[tuple[tuple[Any, ...], ...], ...]) -> list[Any]:
-    out: list[Any] = []
-    k = ((mask & -mask).bit_length() - 1) >> 3 if mask else 0
-    mask >>= 8 * k
+    Lowest bit first, one lookup per set bit: the masks read here hold a handful
+    of indicators, so this beats any per-byte table (and the call stays cheap)."""
+    out: list[str] = []
     while mask:
-        byte = mask & 255
-        if byte:
-            out += table[k][byte]
-        mask >>= 8
-        k += 1
-    return out
+        low = mask & -mask
+        out.append(by_bit[low])
+        mask ^= low
+    return tuple(out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +69,10 @@ class _Requirement:
     label: Text
     dimensions: tuple[int, ...]
     dimension_ids: tuple[str, ...]
+    mask: int  # its dimensions, as bits of their keys
+    # For each subset of its dimensions that is positive (as bits of their keys):
+    # the ids of those dimensions, in rule order. Built once: at most 2**len entries.
+    met_by: Mapping[int, tuple[str, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,11 +124,16 @@ class _Compiled:
     changes_reading_texts: Mapping[ReadingCode, Text]
     notices_base: tuple[Text, ...]
     # Memo tables filled as readings are made; their keys are small and bounded.
-    byte_positions: tuple[tuple[tuple[int, ...], ...], ...]
-    byte_ids: tuple[tuple[tuple[str, ...], ...], ...]
+    by_bit: Mapping[int, str]  # 1 << position -> indicator id
+    indicators_mask: int  # every indicator of the catalogue
+    exploitation_dimensions: int  # available lists' exploitation dimensions, by key
     explanations: dict[tuple[int, int, int, int, int], Text]
     notices: dict[bool | None, tuple[Text, ...]]
     because: dict[tuple[ReadingCode, str, int, int], Text]
+    legal_in_force: dict[datetime.date | None, tuple[_Element, ...]]  # by `as_of`
+    # Indicator and law-first ids in one index (law-first positions after the
+    # indicators'), so a mapping of answers is read in one pass; filled on first use.
+    joint: dict[str, int]
 
     def positive(self, s: int, m: int, w: int) -> int:
         """Which threshold (s strong, m medium, w weak present) meets, or -1."""
@@ -165,6 +150,23 @@ def _threshold_met(
         if s >= need_s and m >= need_m and w >= need_w and m + w >= need_mw:
             return index
     return -1
+
+
+def _requirement(
+    requirement_id: str, label: Text, any_of: tuple[str, ...], keys: Mapping[str, int]
+) -> _Requirement:
+    dimensions = tuple(keys[d] for d in any_of)
+    mask = 0
+    for d in dimensions:
+        mask |= 1 << d
+    met_by: dict[int, tuple[str, ...]] = {}
+    bits = mask
+    while True:  # every subset of `mask`, as `positive & mask` can be
+        met_by[bits] = tuple(any_of[n] for n, d in enumerate(dimensions) if bits >> d & 1)
+        if not bits:
+            break
+        bits = (bits - 1) & mask
+    return _Requirement(requirement_id, label, dimensions, any_of, mask, met_by)
 
 
 def _escape(text: str) -> str:
@@ -271,12 +273,7 @@ def _compile(catalogue: Catalogue) -> _Compiled:
                 )
             )
         requirements = tuple(
-            _Requirement(
-                id=r.id,
-                label=_text(r.label),
-                dimensions=tuple(dimension_keys[d] for d in r.any_of),
-                dimension_ids=tuple(r.any_of),
-            )
+            _requirement(r.id, _text(r.label), tuple(r.any_of), dimension_keys)
             for r in (lst.rule.requires if lst.rule is not None else ())
         )
         lists.append(
@@ -297,7 +294,6 @@ def _compile(catalogue: Catalogue) -> _Compiled:
         )
 
     index = {indicator_id: i for i, indicator_id in enumerate(ids)}
-    byte_positions, byte_ids = _byte_tables(tuple(ids))
 
     def mask_of(refs: Iterable[str]) -> int:
         mask = 0
@@ -420,11 +416,18 @@ def _compile(catalogue: Catalogue) -> _Compiled:
             for code in ReadingCode
         },
         notices_base=tuple(notices),
-        byte_positions=byte_positions,
-        byte_ids=byte_ids,
+        by_bit={1 << i: indicator_id for i, indicator_id in enumerate(ids)},
+        indicators_mask=(1 << len(ids)) - 1,
+        exploitation_dimensions=sum(
+            1 << d.key
+            for d in dimensions
+            if d.kind == "exploitation" and lists[d.list_key].available
+        ),
         explanations={},
         notices={},
         because={},
+        legal_in_force={},
+        joint={},
     )
 
 

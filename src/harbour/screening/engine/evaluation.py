@@ -35,7 +35,13 @@ from harbour.screening.engine.data import (
     _reading_code,
 )
 from harbour.screening.engine.explain import _because_memo, _element_reason, _join, _notices
-from harbour.screening.engine.law_first import LawFirstReading, compile_law_first, read_law_first
+from harbour.screening.engine.law_first import (
+    LawFirstCompiled,
+    LawFirstReading,
+    compile_law_first,
+    read_law_first,
+    read_law_first_masks,
+)
 from harbour.screening.engine.plan import plan_interview
 
 
@@ -118,52 +124,49 @@ def evaluate(
     c = _compile(catalogue)
     facts = facts or Facts()
     lf = compile_law_first(catalogue)
-    law_answers: AnswersInput = ()
-    if lf is not None:
-        answers, law_answers = _split(answers, lf.index)
-    law_error: ScreeningInputError | None = None
+    read = _joint_masks(c, lf, answers) if isinstance(answers, Mapping) else None
     law_reading: LawFirstReading | None = None
-    if lf is not None:
-        try:
-            law_reading = read_law_first(lf, law_answers, facts, as_of)
-        except ScreeningInputError as error:
-            law_error = error
-    try:
-        masks, evidence = _normalise(c, answers)
-    except ScreeningInputError as error:
-        raise _merged(error, law_error) from None
-    if law_error is not None:
-        raise law_error
+    if read is not None:  # the common path: a mapping with nothing wrong in it
+        masks, law_masks = read
+        evidence: dict[str, Answer] = {}
+        if lf is not None:
+            law_reading = read_law_first_masks(lf, law_masks, {}, facts, as_of)
+    else:
+        masks, evidence, law_reading = _read_answers(c, lf, answers, facts, as_of)
     yes = masks.yes
     subject = "child" if facts.under_18 is True else "adult"
 
     counts: list[tuple[int, int, int]] = []
     met_threshold: list[int] = []
+    positive = 0  # the positive dimensions, as bits of their keys
     table = c.positive_table  # holds every count a dimension of this catalogue can reach
     for dimension in c.dimensions:
         gm = dimension.grade_masks
-        s = (yes & gm[0]).bit_count()
-        m = (yes & gm[1]).bit_count()
-        w = (yes & gm[2]).bit_count()
-        counts.append((s, m, w))
-        met_threshold.append(table[(s, m, w)])
+        counted = (
+            (yes & gm[0]).bit_count(),
+            (yes & gm[1]).bit_count(),
+            (yes & gm[2]).bit_count(),
+        )
+        counts.append(counted)
+        threshold = table[counted]
+        met_threshold.append(threshold)
+        if threshold >= 0:
+            positive |= 1 << dimension.key
 
     forms: list[str] = []
     rule_met: dict[int, bool] = {}
-    exploitation_positive = False
     for lst in c.lists:
         if not lst.available:
             continue
-        met = all(
-            any(met_threshold[d] >= 0 for d in requirement.dimensions)
-            for requirement in lst.requirements
-        )
+        met = True
+        for requirement in lst.requirements:
+            if not positive & requirement.mask:
+                met = False
+                break
         rule_met[lst.key] = met
         if met and lst.subject == subject and lst.form not in forms:
             forms.append(lst.form)
-        for d in lst.dimensions:
-            if met_threshold[d] >= 0 and c.dimensions[d].kind == "exploitation":
-                exploitation_positive = True
+    exploitation_positive = bool(positive & c.exploitation_dimensions)
     forms_tuple = tuple(sorted(forms))
     means_present = bool(yes & c.means_mask)
     all_answered_no = masks.no == c.available_mask and c.available_mask != 0
@@ -171,19 +174,22 @@ def evaluate(
 
     dimension_results = _dimension_results(c, masks, counts, met_threshold)
     list_results = tuple(
-        _list_result(c, lst, subject, rule_met.get(lst.key), met_threshold, dimension_results)
-        for lst in c.lists
+        [
+            _list_result(lst, subject, rule_met.get(lst.key), positive, dimension_results)
+            for lst in c.lists
+        ]
     )
-    forced_labour = tuple(
-        ForcedLabourResult(
-            fl_id,
-            title,
-            role,
-            bool(yes & mask),
-            _names(yes & mask, c.byte_ids) if yes & mask else (),
-        )
-        for fl_id, title, role, mask in c.forced_labour
-    )
+    by_bit = c.by_bit
+    forced: list[ForcedLabourResult] = []
+    present = 0  # the forced-labour indicators present, as bits of their order
+    for f, (fl_id, fl_title, role, mask) in enumerate(c.forced_labour):
+        hit = yes & mask
+        if hit:
+            present |= 1 << f
+            forced.append(ForcedLabourResult(fl_id, fl_title, role, True, _names(hit, by_bit)))
+        else:
+            forced.append(ForcedLabourResult(fl_id, fl_title, role, False, ()))
+    forced_labour = tuple(forced)
     legal = _legal_results(c, masks, facts, as_of)
     next_questions: tuple[NextQuestion, ...] = ()
     if with_next_questions:
@@ -213,34 +219,91 @@ def evaluate(
         )
 
     answered = masks.yes | masks.no | masks.unknown | masks.declined
-    return Reading(
-        catalogue_version=c.versions[0],
-        forced_labour_version=c.versions[1],
-        legal_elements_version=c.versions[2],
-        code=code,
-        forms=forms_tuple,
-        subject=subject,
-        title=title,
-        summary=text,
-        because=_because_memo(c, code, subject, met_threshold, yes, list_results, forced_labour),
-        lists=list_results,
-        forced_labour=forced_labour,
-        legal_elements=legal,
-        next_questions=next_questions,
-        notices=_notices(c, facts.under_18)
-        if lf is None
-        else plan_interview(catalogue, facts).notices + c.notices_base,
-        answer_counts={
+    if lf is None:
+        notices, path = _notices(c, facts.under_18), "ilo_list"
+    else:
+        plan = plan_interview(catalogue, facts)
+        notices, path = plan.notices + c.notices_base, plan.path
+    return Reading(  # positional, in field order: keywords cost more in the hot path
+        c.versions[0],
+        c.versions[1],
+        c.versions[2],
+        code,
+        forms_tuple,
+        subject,
+        title,
+        text,
+        _because_memo(c, code, subject, positive, present, list_results, forced_labour),
+        list_results,
+        forced_labour,
+        legal,
+        next_questions,
+        notices,
+        {
             "yes": masks.yes.bit_count(),
             "no": masks.no.bit_count(),
             "unknown": masks.unknown.bit_count(),
             "declined": masks.declined.bit_count(),
             "unanswered": len(c.ids) - answered.bit_count(),
         },
-        evidence=evidence,
-        path=plan_interview(catalogue, facts).path if lf is not None else "ilo_list",
-        law_first=law_reading,
+        evidence,
+        path,
+        law_reading,
     )
+
+
+def _joint_masks(
+    c: _Compiled, lf: LawFirstCompiled | None, answers: Mapping[str, AnswerValue | str]
+) -> tuple[_Masks, list[int]] | None:
+    """Indicator and law-first answers as masks, in one pass over the mapping; None
+    when anything in it is wrong (`_read_answers` then names every problem)."""
+    joint = c.joint
+    if not joint:  # law-first ids win a clash, as in `_split`
+        joint.update(c.index)
+        if lf is not None:
+            n = len(c.ids)
+            for question_id, position in lf.index.items():
+                joint[question_id] = n + position
+    masks = [0, 0, 0, 0]
+    codes = _VALUE_CODE
+    try:
+        for key, value in answers.items():
+            masks[codes[value]] |= 1 << joint[key]
+    except (KeyError, TypeError):
+        return None
+    ours = c.indicators_mask
+    n = len(c.ids)
+    return (
+        _Masks(masks[0] & ours, masks[1] & ours, masks[2] & ours, masks[3] & ours),
+        [masks[0] >> n, masks[1] >> n, masks[2] >> n, masks[3] >> n],
+    )
+
+
+def _read_answers(
+    c: _Compiled,
+    lf: LawFirstCompiled | None,
+    answers: AnswersInput,
+    facts: Facts,
+    as_of: datetime.date | None,
+) -> tuple[_Masks, dict[str, Answer], LawFirstReading | None]:
+    """Answers of any form, checked: every bad entry, of either kind, is named."""
+    law_answers: AnswersInput = ()
+    if lf is not None:
+        answers, law_answers = _split(answers, lf.index)
+    law_error: ScreeningInputError | None = None
+    law_reading: LawFirstReading | None = None
+    if lf is not None:
+        try:
+            law_reading = read_law_first(lf, law_answers, facts, as_of)
+        except ScreeningInputError as error:
+            law_error = error
+    try:
+        masks, evidence = _normalise(c, answers)
+    except ScreeningInputError as error:
+        raise _merged(error, law_error) from None
+    if law_error is not None:
+        raise law_error
+    return masks, evidence, law_reading
 
 
 def _split(answers: AnswersInput, law_ids: Mapping[str, int]) -> tuple[AnswersInput, AnswersInput]:
@@ -281,24 +344,33 @@ def _dimension_results(
 ) -> tuple[DimensionResult, ...]:
     results: list[DimensionResult] = []
     yes = masks.yes
-    not_open = yes | masks.no | masks.declined
+    declined = masks.declined
+    not_open = yes | masks.no | declined
+    by_bit = c.by_bit
+    explanations = c.explanations
+    thresholds = c.thresholds
     for dimension in c.dimensions:
-        s, m, w = counts[dimension.key]
-        threshold = met_threshold[dimension.key]
+        key = dimension.key
+        s, m, w = counts[key]
+        threshold = met_threshold[key]
+        dimension_mask = dimension.mask
+        present = yes & dimension_mask
+        names = _names(present, by_bit) if present else ()
         decided_by: tuple[str, ...] = ()
+        rule: str | None = None
         if threshold >= 0:
-            _id, need_s, need_m, need_w, need_mw = c.thresholds[threshold]
+            rule, need_s, need_m, need_w, need_mw = thresholds[threshold]
             gm = dimension.grade_masks
-            strong = _names(yes & gm[0], c.byte_ids)
-            medium = _names(yes & gm[1], c.byte_ids)
-            weak = _names(yes & gm[2], c.byte_ids)
+            strong = _names(yes & gm[0], by_bit)
+            medium = _names(yes & gm[1], by_bit)
+            weak = _names(yes & gm[2], by_bit)
             chosen = strong[:need_s] + medium[:need_m] + weak[:need_w]
             shortfall = need_mw - min(need_m, len(medium)) - min(need_w, len(weak))
             if shortfall > 0:
                 chosen += (medium[need_m:] + weak[need_w:])[:shortfall]
             decided_by = chosen
-        key = (dimension.key, threshold, s, m, w)
-        explanation = c.explanations.get(key)
+        memo_key = (key, threshold, s, m, w)
+        explanation = explanations.get(memo_key)
         if explanation is None:
             template = (
                 dimension.explain_positive[threshold]
@@ -306,7 +378,7 @@ def _dimension_results(
                 else dimension.explain_negative
             )
             explanation = Text(template.en.format(s=s, m=m, w=w), template.fr.format(s=s, m=m, w=w))
-            c.explanations[key] = explanation
+            explanations[memo_key] = explanation
         results.append(
             DimensionResult(  # positional: keywords cost a third more, in the hot path
                 dimension.qualified,
@@ -315,14 +387,14 @@ def _dimension_results(
                 dimension.title,
                 dimension.kind,
                 threshold >= 0,  # positive
-                c.thresholds[threshold][0] if threshold >= 0 else None,  # rule
+                rule,
                 decided_by,
-                _names(yes & dimension.mask, c.byte_ids),  # present
+                names,  # present
                 s,
                 m,
                 w,
-                (dimension.mask & ~not_open).bit_count(),  # open
-                (masks.declined & dimension.mask).bit_count(),  # declined
+                (dimension_mask & ~not_open).bit_count(),  # open
+                (declined & dimension_mask).bit_count(),  # declined
                 explanation,
             )
         )
@@ -330,22 +402,19 @@ def _dimension_results(
 
 
 def _list_result(
-    c: _Compiled,
     lst: _List,
     subject: str,
     met: bool | None,
-    met_threshold: list[int],
+    positive: int,
     dimension_results: tuple[DimensionResult, ...],
 ) -> ListResult:
     requirements = tuple(
-        RequirementResult(
-            r.id,
-            r.label,
-            r.dimension_ids,
-            any(met_threshold[d] >= 0 for d in r.dimensions),
-            tuple(c.dimensions[d].id for d in r.dimensions if met_threshold[d] >= 0),
-        )
-        for r in lst.requirements
+        [
+            RequirementResult(
+                r.id, r.label, r.dimension_ids, bool(positive & r.mask), r.met_by[positive & r.mask]
+            )
+            for r in lst.requirements
+        ]
     )
     return ListResult(
         lst.id,
@@ -358,43 +427,48 @@ def _list_result(
         lst.subject == subject,
         met,
         requirements,
-        tuple(dimension_results[d] for d in lst.dimensions),
+        tuple([dimension_results[d] for d in lst.dimensions]),
     )
 
 
 def _legal_results(
     c: _Compiled, masks: _Masks, facts: Facts, as_of: datetime.date | None
 ) -> tuple[LegalElementResult, ...]:
+    in_force = c.legal_in_force.get(as_of)
+    if in_force is None:
+        in_force = tuple(
+            [
+                element
+                for element in c.elements
+                if (
+                    element.valid_until is None
+                    if as_of is None
+                    else element.valid_from <= as_of
+                    and (element.valid_until is None or as_of < element.valid_until)
+                )
+            ]
+        )
+        c.legal_in_force[as_of] = in_force
     results: list[LegalElementResult] = []
     yes = masks.yes
     answered_yes_or_no = yes | masks.no
-    for element in c.elements:
-        if as_of is None:
-            if element.valid_until is not None:
-                continue
-        elif element.valid_from > as_of or (
-            element.valid_until is not None and as_of >= element.valid_until
-        ):
-            continue
+    by_bit = c.by_bit
+    for element in in_force:
         mask = element.mask
         supporting = yes & mask
-        open_mask = mask & ~answered_yes_or_no
+        n_open = (mask & ~answered_yes_or_no).bit_count()
         fact_value: bool | None = None
         if element.requires_fact is not None:
             fact_value = getattr(facts, element.requires_fact)
         status, reason = _element_reason(
-            element.requires_fact,
-            fact_value,
-            mask != 0,
-            supporting.bit_count(),
-            open_mask.bit_count(),
+            element.requires_fact, fact_value, mask != 0, supporting.bit_count(), n_open
         )
         results.append(
             LegalElementResult(
                 element.id,
                 status,
-                _names(supporting, c.byte_ids) if supporting else (),
-                open_mask.bit_count(),
+                _names(supporting, by_bit) if supporting else (),
+                n_open,
                 fact_value,
                 reason,
                 element.info,

@@ -27,21 +27,15 @@ def _because_memo(
     c: _Compiled,
     code: ReadingCode,
     subject: str,
-    met_threshold: list[int],
-    yes: int,
+    positive: int,
+    present: int,
     lists: tuple[ListResult, ...],
     forced_labour: tuple[ForcedLabourResult, ...],
 ) -> Text:
     """`_because` depends only on the code, the subject, which dimensions are
-    positive and which forced-labour indicators are present; memoise on those."""
-    positive = 0
-    for d, threshold in enumerate(met_threshold):
-        if threshold >= 0:
-            positive |= 1 << d
-    present = 0
-    for f, (_id, _title, _role, mask) in enumerate(c.forced_labour):
-        if yes & mask:
-            present |= 1 << f
+    positive and which forced-labour indicators are present (`positive` and
+    `present`: bits of the dimensions' keys and of the forced-labour indicators'
+    order); memoise on those."""
     key = (code, subject, positive, present)
     text = c.because.get(key)
     if text is None:

@@ -365,6 +365,18 @@ def read_law_first(
     lf: LawFirstCompiled, answers: AnswersInput, facts: Facts, as_of: datetime.date | None
 ) -> LawFirstReading:
     masks, evidence = _masks(lf, answers)
+    return read_law_first_masks(lf, masks, evidence, facts, as_of)
+
+
+def read_law_first_masks(
+    lf: LawFirstCompiled,
+    masks: list[int],
+    evidence: dict[str, Answer],
+    facts: Facts,
+    as_of: datetime.date | None,
+) -> LawFirstReading:
+    """The reading of answers already read into masks (yes, no, unknown, declined):
+    `evaluate` reads indicator and law-first answers in one pass."""
     key: tuple[Any, ...] | None = None
     if not any(masks):
         key = (facts, as_of)
@@ -552,4 +564,5 @@ __all__ = [
     "compile_law_first",
     "evaluate_law_first",
     "read_law_first",
+    "read_law_first_masks",
 ]
