@@ -8,8 +8,6 @@ from collections.abc import Mapping
 from harbour.screening.engine.compiled import _Compiled, _Masks
 from harbour.screening.engine.data import (
     _PRECEDENCE,
-    ElementStatus,
-    LegalElementResult,
     NextEffect,
     NextQuestion,
     ReadingCode,
@@ -23,13 +21,15 @@ def _next_questions(
     masks: _Masks,
     counts: list[tuple[int, int, int]],
     met_threshold: list[int],
+    positive: int,
     rule_met: Mapping[int, bool],
     subject: str,
     forms: tuple[str, ...],
     means_present: bool,
     exploitation_positive: bool,
     code: ReadingCode,
-    legal: tuple[LegalElementResult, ...],
+    element_mask: int,
+    open_keys: int,
 ) -> tuple[NextQuestion, ...]:
     """Rank the open questions (no answer or "unknown"; never "declined").
 
@@ -43,14 +43,14 @@ def _next_questions(
     5. it would support a legal factor (s. 279.04(2)) that is still unknown.
     Within a tier: strong before medium before weak, then catalogue order.
     Questions in none of these tiers (their answer could change nothing) are left out.
+
+    `positive` has a bit per positive dimension key; `element_mask` holds the
+    indicators of the legal elements still unknown with no "yes" (a yes decides
+    them), `open_keys` those elements' keys (see `_legal_results`).
     """
     open_mask = c.available_mask & ~(masks.yes | masks.no | masks.declined)
     if not open_mask:
         return ()
-    positive = 0  # the positive dimensions, as bits of their keys
-    for d, threshold in enumerate(met_threshold):
-        if threshold >= 0:
-            positive |= 1 << d
     # For each list that applies and is not met: the dimensions still needed, and
     # those whose turning positive alone would complete the rule (bits of their keys).
     needed = 0
@@ -65,20 +65,6 @@ def _next_questions(
                 for dimensions in unmet:
                     common &= dimensions
                 completing[lst.key] = common
-    # Legal elements whose indicators are all still open or "no": a yes decides them.
-    # (One already supported and waiting for a fact gains nothing from another yes.)
-    open_elements = {
-        result.id
-        for result in legal
-        if result.status is ElementStatus.UNKNOWN and not result.supporting
-    }
-    element_mask = 0
-    open_keys = 0  # those elements, as bits of their keys
-    if open_elements:
-        for element in c.elements:
-            if element.id in open_elements:
-                element_mask |= element.mask
-                open_keys |= 1 << element.key
     # Each row is one int, (tier, precedence, grade, position) in mixed radix, so
     # the sort compares ints; the position is unique, so it keys the effect and text.
     n = len(c.ids)
@@ -94,53 +80,69 @@ def _next_questions(
             payload[i] = pair
             group ^= low
 
+    # What a yes that turns no dimension positive gives, with and without means:
+    # the arguments `_reading_code` gets below in that case, evaluated once.
+    plain_codes = (
+        _reading_code(forms, means_present, exploitation_positive, False),
+        _reading_code(forms, True, exploitation_positive, False),
+    )
     means_mask = c.means_mask
-    table = c.positive_table  # covers every count reachable here (see _compile)
+    matters = means_mask | element_mask
+    flat = c.positive_flat  # covers every count reachable here (see _compile)
+    stride_s, stride_m = c.strides
+    changes_texts = c.changes_reading_texts
     for dimension in c.dimensions:
         in_dimension = open_mask & dimension.mask
         if not in_dimension:
             continue
         d = dimension.key
-        is_positive = met_threshold[d] >= 0
         s, m, w = counts[d]
-        gm = dimension.grade_masks
-        reachable = not is_positive and (
-            table[
-                (
-                    s + (in_dimension & gm[0]).bit_count(),
-                    m + (in_dimension & gm[1]).bit_count(),
-                    w + (in_dimension & gm[2]).bit_count(),
-                )
-            ]
-            >= 0
-        )
-        if not reachable and not (in_dimension & (means_mask | element_mask)):
+        base = s * stride_s + m * stride_m + w
+        reachable = False
+        if not positive >> d & 1:
+            gm = dimension.grade_masks
+            reachable = (
+                flat[
+                    base
+                    + (in_dimension & gm[0]).bit_count() * stride_s
+                    + (in_dimension & gm[1]).bit_count() * stride_m
+                    + (in_dimension & gm[2]).bit_count()
+                ]
+                >= 0
+            )
+        if not reachable and not in_dimension & matters:
             continue  # nothing a yes here could change
         list_key = dimension.list_key
         completes = completing.get(list_key, 0) >> d & 1
         texts = dimension.next_texts
-        for grade in (0, 1, 2):
-            in_grade = in_dimension & gm[grade]
-            if not in_grade:
+        for grade, means_part, other_part, step in c.next_steps[d]:
+            in_means = in_dimension & means_part
+            in_other = in_dimension & other_part
+            if not (in_means or in_other):
                 continue
-            flips = reachable and (
-                table[(s + (grade == 0), m + (grade == 1), w + (grade == 2))] >= 0
-            )
+            flips = reachable and flat[base + step] >= 0
             new_forms = forms
-            if flips and completes:
-                new_forms = tuple(sorted((*forms, c.lists[list_key].form)))
-            exploitation = exploitation_positive or (flips and dimension.kind == "exploitation")
-            for means, group in ((True, in_grade & means_mask), (False, in_grade & ~means_mask)):
+            if flips:
+                if completes:
+                    new_forms = tuple(sorted((*forms, c.lists[list_key].form)))
+                exploitation = exploitation_positive or dimension.kind == "exploitation"
+                new_codes = (
+                    _reading_code(new_forms, means_present, exploitation, False),
+                    _reading_code(new_forms, True, exploitation, False),
+                )
+            else:
+                new_codes = plain_codes
+            for means, group in ((1, in_means), (0, in_other)):
                 if not group:
                     continue
-                new_code = _reading_code(new_forms, means_present or means, exploitation, False)
+                new_code = new_codes[means]
                 if new_code is not code or new_forms != forms:
                     precedence = 4 - _PRECEDENCE[new_code]  # tier 0: the furthest first
                     add(
                         group,
                         (precedence * 4 + grade) * n,
                         NextEffect.CHANGES_READING,
-                        c.changes_reading_texts[new_code],
+                        changes_texts[new_code],
                     )
                 elif flips:
                     effect = NextEffect.MAKES_DIMENSION_POSITIVE

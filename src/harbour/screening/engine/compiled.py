@@ -117,8 +117,18 @@ class _Compiled:
     thresholds: tuple[tuple[str, int, int, int, int], ...]  # id, s, m, w, m_or_w
     positive_table: Mapping[tuple[int, int, int], int]  # counts -> threshold met, or -1
     caps: tuple[int, int, int]  # the largest counts in the table
+    # The same table flat, at s * strides[0] + m * strides[1] + w: the hot loops add
+    # ints instead of building tuple keys.
+    positive_flat: tuple[int, ...]
+    strides: tuple[int, int]
+    # Per dimension key, per grade with indicators: (grade, its indicators that are
+    # means, the others, the stride of one more of that grade).
+    next_steps: tuple[tuple[tuple[int, int, int, int], ...], ...]
     forced_labour: tuple[tuple[str, Text, str, int], ...]  # id, title, role, mask
     elements: tuple[_Element, ...]
+    # Per element key: the keys and the joint mask of every element with its id
+    # (what asking next matches by id), as bits.
+    same_id: tuple[tuple[int, int], ...]
     indicator_elements: tuple[tuple[_Element, ...], ...]  # per indicator: elements, factors
     readings: Mapping[ReadingCode, tuple[Text, Text]]  # title, text
     changes_reading_texts: Mapping[ReadingCode, Text]
@@ -388,6 +398,8 @@ def _compile(catalogue: Catalogue) -> _Compiled:
             )
         )
 
+    strides = ((caps[1] + 1) * (caps[2] + 1), caps[2] + 1)
+    strides_of = (strides[0], strides[1], 1)
     return _Compiled(
         versions=(
             catalogue.indicators.version,
@@ -404,6 +416,26 @@ def _compile(catalogue: Catalogue) -> _Compiled:
         thresholds=thresholds,
         positive_table=table,
         caps=caps,
+        positive_flat=tuple(
+            table[(s, m, w)]
+            for s, m, w in product(range(caps[0] + 1), range(caps[1] + 1), range(caps[2] + 1))
+        ),
+        strides=strides,
+        next_steps=tuple(
+            tuple(
+                (g, d.grade_masks[g] & means_mask, d.grade_masks[g] & ~means_mask, strides_of[g])
+                for g in range(3)
+                if d.grade_masks[g]
+            )
+            for d in dimensions
+        ),
+        same_id=tuple(
+            (
+                sum(1 << o.key for o in elements if o.id == e.id),
+                functools.reduce(lambda a, b: a | b, (o.mask for o in elements if o.id == e.id)),
+            )
+            for e in elements
+        ),
         forced_labour=forced_labour,
         elements=tuple(elements),
         indicator_elements=indicator_elements,

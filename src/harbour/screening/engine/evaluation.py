@@ -22,6 +22,7 @@ from harbour.screening.engine.data import (
     AnswersInput,
     AnswerValue,
     DimensionResult,
+    ElementStatus,
     Facts,
     ForcedLabourResult,
     LegalElementResult,
@@ -190,7 +191,7 @@ def evaluate(
         else:
             forced.append(ForcedLabourResult(fl_id, fl_title, role, False, ()))
     forced_labour = tuple(forced)
-    legal = _legal_results(c, masks, facts, as_of)
+    legal, element_mask, open_keys = _legal_results(c, masks, facts, as_of)
     next_questions: tuple[NextQuestion, ...] = ()
     if with_next_questions:
         next_questions = _next_questions(
@@ -198,13 +199,15 @@ def evaluate(
             masks,
             counts,
             met_threshold,
+            positive,
             rule_met,
             subject,
             forms_tuple,
             means_present,
             exploitation_positive,
             code,
-            legal,
+            element_mask,
+            open_keys,
         )
 
     title, text = c.readings[code]
@@ -433,7 +436,10 @@ def _list_result(
 
 def _legal_results(
     c: _Compiled, masks: _Masks, facts: Facts, as_of: datetime.date | None
-) -> tuple[LegalElementResult, ...]:
+) -> tuple[tuple[LegalElementResult, ...], int, int]:
+    """The elements in force, and those still unknown with no "yes" (a yes decides
+    them) for asking next: their indicators, and their keys as bits. Those two match
+    by id, so an element with the same id in force at another date counts too."""
     in_force = c.legal_in_force.get(as_of)
     if in_force is None:
         in_force = tuple(
@@ -453,6 +459,10 @@ def _legal_results(
     yes = masks.yes
     answered_yes_or_no = yes | masks.no
     by_bit = c.by_bit
+    same_id = c.same_id
+    element_mask = 0
+    open_keys = 0
+    unknown = ElementStatus.UNKNOWN
     for element in in_force:
         mask = element.mask
         supporting = yes & mask
@@ -463,6 +473,10 @@ def _legal_results(
         status, reason = _element_reason(
             element.requires_fact, fact_value, mask != 0, supporting.bit_count(), n_open
         )
+        if status is unknown and not supporting:
+            keys, indicators = same_id[element.key]
+            open_keys |= keys
+            element_mask |= indicators
         results.append(
             LegalElementResult(
                 element.id,
@@ -474,7 +488,7 @@ def _legal_results(
                 element.info,
             )
         )
-    return tuple(results)
+    return tuple(results), element_mask, open_keys
 
 
 def next_questions(
