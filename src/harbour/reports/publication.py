@@ -35,7 +35,7 @@ def latest_public_release() -> Release | None:
 
 def public_tables(release: Release) -> list[tuple[TableView, Chart]]:
     """Each public table of the release with its bar chart, in release order."""
-    charted = []
+    charted: list[tuple[TableView, Chart]] = []
     for stored in release.tables.all():
         definition = table_definition(stored.key)
         if definition is None or stored.key in NOT_ON_THE_PUBLIC_SITE:
