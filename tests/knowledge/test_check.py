@@ -88,3 +88,47 @@ def test_bad_arguments_are_named_with_exit_code_2(tmp_path: Path) -> None:
     assert bad_date.returncode == 2 and "--as-of" in bad_date.stderr
     missing = knowledge(tmp_path, "check", "--root", str(tmp_path / "nowhere"))
     assert missing.returncode == 2 and "is not a folder" in missing.stderr
+
+
+def test_the_htcds_files_and_the_public_texts_are_checked_too(tmp_path: Path) -> None:
+    result = knowledge(tmp_path, "check", "--as-of", "2025-01-01")
+    assert "ok       htcds/fields-2.0.yaml: HTCDS field sheet 2.0" in result.stdout
+    assert "ok       htcds/harbour-mapping.yaml" in result.stdout
+    assert "ok       public/selfcheck.yaml: public self-check" in result.stdout
+    assert "ok       public/pages.yaml" in result.stdout
+
+
+def test_an_htcds_value_the_field_sheet_does_not_list_is_named(tmp_path: Path) -> None:
+    root = copy_of_knowledge(tmp_path)
+    mapping = root / "htcds" / "harbour-mapping.yaml"
+    text = mapping.read_text("utf-8")
+    assert "htcds: [ForcedLabour]" in text
+    mapping.write_text(text.replace("htcds: [ForcedLabour]", "htcds: [ForcedLabor]", 1), "utf-8")
+    result = knowledge(tmp_path, "check", "--root", str(root), "--as-of", "2025-01-01")
+    assert result.returncode == 1
+    assert "INVALID" in result.stdout and "ForcedLabor" in result.stdout
+    assert "1 invalid" in result.stdout
+
+
+def test_a_self_check_question_naming_an_unknown_indicator_is_named(tmp_path: Path) -> None:
+    root = copy_of_knowledge(tmp_path)
+    selfcheck = root / "public" / "selfcheck.yaml"
+    text = selfcheck.read_text("utf-8")
+    marker = "    indicators:\n"
+    assert marker in text
+    selfcheck.write_text(text.replace(marker, marker + "      - no_such_indicator\n", 1), "utf-8")
+    result = knowledge(tmp_path, "check", "--root", str(root), "--as-of", "2025-01-01")
+    assert result.returncode == 1
+    assert "no_such_indicator" in result.stdout and "selfcheck.yaml" in result.stdout
+    assert "1 invalid" in result.stdout
+
+
+def test_public_texts_are_not_blamed_for_a_broken_pathway(tmp_path: Path) -> None:
+    root = copy_of_knowledge(tmp_path)
+    bad = FIXTURES / "bad" / "bad_fact_value.yaml"
+    (root / "pathways" / "vtip-trp.yaml").write_text(bad.read_text("utf-8"), "utf-8")
+    result = knowledge(tmp_path, "check", "--root", str(root), "--as-of", "2025-01-01")
+    assert "selfcheck.yaml: public texts: not cross-checked, the pathways are invalid" in (
+        result.stdout
+    )
+    assert "1 invalid" in result.stdout

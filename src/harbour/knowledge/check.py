@@ -112,7 +112,96 @@ def _screening(root: Path, as_of: datetime.date, report: Report) -> None:
             report.files.append(FileReport(f"catalogue {version}", "", str(error)))
 
 
-CHECKS: tuple[Callable[[Path, datetime.date, Report], None], ...] = (_screening, _pathways)
+def _htcds(root: Path, as_of: datetime.date, report: Report) -> None:
+    from harbour.knowledge.loader import load_yaml_strict
+    from harbour.reports.htcds import load_field_sheet, load_mapping
+
+    folder = root / "htcds"
+    sheets: dict[str, Path] = {}
+    for path in sorted(folder.glob("fields-*.yaml")):
+        try:
+            sheet = load_field_sheet(path)
+        except KnowledgeError as error:
+            report.files.append(FileReport(display_path(path), "", str(error)))
+            continue
+        sheets[sheet.version] = path
+        report.files.append(
+            FileReport(
+                display_path(path), f"HTCDS field sheet {sheet.version}: {len(sheet.fields)} fields"
+            )
+        )
+    mapping_path = folder / "harbour-mapping.yaml"
+    if not mapping_path.exists():
+        return
+    try:
+        data = load_yaml_strict(mapping_path)
+        version = str(data.get("version", "")) if isinstance(data, dict) else ""
+        if version not in sheets:
+            raise KnowledgeError(
+                display_path(mapping_path),
+                "version",
+                f"maps onto HTCDS {version or '(no version)'}, but no valid field sheet "
+                f"fields-{version}.yaml is in {display_path(folder)}",
+            )
+        load_mapping.__wrapped__(mapping_path, sheets[version])
+    except KnowledgeError as error:
+        report.files.append(FileReport(display_path(mapping_path), "", str(error)))
+        return
+    report.files.append(
+        FileReport(display_path(mapping_path), f"Harbour codes mapped onto HTCDS {version}")
+    )
+
+
+def _public(root: Path, as_of: datetime.date, report: Report) -> None:
+    """The public site's self-check and pages: each file on its own, then against the
+    catalogue and pathways it names, when those are valid (a broken pathway is reported
+    once, above, not again here)."""
+    from harbour.knowledge.loader import load_yaml_strict, parse_model
+    from harbour.pathways.rules import load_pathways_from
+    from harbour.public.content import Pages, SelfCheck, check_pages, check_selfcheck
+    from harbour.screening.catalogue import load_catalogue
+
+    folder = root / "public"
+    pathway_files = sorted((root / "pathways").glob("*.yaml"))
+    reported = {item.path for item in report.errors}
+    pathways = None
+    if not reported & {"pathways", *(display_path(path) for path in pathway_files)}:
+        pathways = load_pathways_from(pathway_files)
+    for name, model in (("selfcheck.yaml", SelfCheck), ("pages.yaml", Pages)):
+        path = folder / name
+        if not path.exists():
+            continue
+        file = display_path(path)
+        try:
+            parsed = parse_model(model, load_yaml_strict(path), file)
+            if pathways is None:
+                report.files.append(
+                    FileReport(file, "public texts: not cross-checked, the pathways are invalid")
+                )
+                continue
+            if isinstance(parsed, SelfCheck):
+                catalogue = load_catalogue.__wrapped__(
+                    parsed.screening_catalogue,
+                    indicators_dir=root / "indicators",
+                    legal_dir=root / "legal",
+                )
+                check_selfcheck(parsed, catalogue, pathways, file)
+                summary = f"public self-check {parsed.version}: {len(parsed.questions)} questions"
+            elif isinstance(parsed, Pages):
+                check_pages(parsed, pathways, file)
+                summary = f"public pages {parsed.version}"
+        except KnowledgeError as error:
+            report.files.append(FileReport(file, "", str(error)))
+            continue
+        report.files.append(FileReport(file, summary))
+
+
+CHECKS: tuple[Callable[[Path, datetime.date, Report], None], ...] = (
+    _screening,
+    _pathways,
+    _htcds,
+    _public,
+)
 
 
 def check_knowledge(root: Path = KNOWLEDGE_ROOT, as_of: datetime.date | None = None) -> Report:
