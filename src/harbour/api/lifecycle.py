@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
-from pydantic import Field, StringConstraints
+from pydantic import Field, StrictBool, StringConstraints
 
 from harbour.accounts.models import CASE_ROLES, User
 from harbour.api.common import Errors, actor_of, case_staff
@@ -74,7 +74,7 @@ class ClosureIn(Strict):
 
 
 class DecisionIn(Strict):
-    approve: bool
+    approve: StrictBool
     note: LongText = ""
 
 

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Router
-from pydantic import Field, create_model
+from pydantic import Field, StrictBool, create_model
 
 from harbour.api.common import Errors, actor_of, case_staff, only_query
 from harbour.api.schemas import IsoDate, Out, Strict
@@ -30,7 +30,7 @@ router = Router(tags=["pathways"])
 def _fact_type(name: str) -> Any:
     kind, allowed = FACT_SPECS[name]
     if kind == "bool":
-        return bool | None
+        return StrictBool | None
     if kind == "date":
         return IsoDate | None
     return Literal[allowed] | None

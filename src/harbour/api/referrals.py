@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Status
 from ninja.errors import HttpError
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, Field, StrictBool, StringConstraints
 
 from harbour.accounts.models import Organisation, Province
 from harbour.api.common import Errors, PageParams, actor_of, case_staff
@@ -68,7 +68,7 @@ class ReferralIn(Strict):
     languages: Languages = Field(default_factory=list)
     note: Note = ""
     # Needs the person's "referral_sharing" consent in force (409 otherwise).
-    share_personal: bool = False
+    share_personal: StrictBool = False
 
 
 class TransferIn(Strict):

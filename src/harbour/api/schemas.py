@@ -122,6 +122,11 @@ Pseudonym = Annotated[
 
 
 class Strict(BaseModel):
+    """Request bodies. A boolean field is `StrictBool`: JSON true or false only,
+    never 0, 1 or "yes" (pydantic's lax mode would read them; a client sending
+    them has a bug the 422 should name). tests/api/test_api_strict_booleans.py
+    checks every subclass."""
+
     model_config = ConfigDict(extra="forbid")
 
 

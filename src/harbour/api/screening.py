@@ -13,7 +13,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.errors import ValidationError
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 from harbour.api.common import Errors, actor_of, case_staff, get_visible
 from harbour.api.schemas import LongText, Out, ShortText, Strict
@@ -62,11 +62,11 @@ class AnswerIn(Strict):
 
 
 class FactsIn(Strict):
-    under_18: bool | None = None
-    came_to_canada_from_abroad: bool | None = None
+    under_18: StrictBool | None = None
+    came_to_canada_from_abroad: StrictBool | None = None
     # Chooses the sexual-exploitation list (pending verification): the law-first
     # questions then carry the reading.
-    sexual_exploitation: bool | None = None
+    sexual_exploitation: StrictBool | None = None
 
 
 class EvaluateIn(Strict):
@@ -82,7 +82,7 @@ class AssessmentIn(Strict):
     interview_language: Literal["en", "fr"] = "en"
     facts: FactsIn = Field(default_factory=FactsIn)
     answers: dict[IndicatorId, AnswerIn] = Field(default_factory=dict)
-    complete: bool = False
+    complete: StrictBool = False
 
 
 class ReadingOut(Out):
