@@ -1,15 +1,8 @@
 """The `harbour` command: Django management with Harbour's verbs.
 
-harbour serve | demo | migrate | createadmin | rotate-keys | audit verify | check
-harbour init            create the data folder and its keys
-harbour screen FILE     evaluate screening answers, print the reading as JSON
-harbour pathways FILE   evaluate protection pathways on a person's facts, print JSON
-harbour knowledge check validate every knowledge file, list rules past their review date
-harbour link FILE --out CLUSTERS   link mentions of employers, recruiters, places (CSV)
-harbour stats table FILE --rows C --cols C --out TABLE   a disclosure-controlled table (CSV)
-harbour htcds schema    print Harbour's JSON Schema of HTCDS v2.0
-harbour htcds export --organisation ORG --out FILE   an organisation's cases as HTCDS
-harbour <any django command>
+`harbour --help` (harbour/cli_help.py) lists them, grouped; it needs no keys.
+The engine verbs (screen, pathways, knowledge, link, stats, htcds schema) run
+without Django; everything else is a Django management command.
 """
 
 from __future__ import annotations
@@ -25,6 +18,9 @@ ALIASES = {
 }
 
 
+HELP_WORDS = ("help", "--help", "-h")
+
+
 def data_dir() -> Path:
     return Path(os.environ.get("HARBOUR_DATA_DIR") or Path.cwd() / "data").resolve()
 
@@ -33,6 +29,22 @@ def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "harbour.settings")
     command = args[0] if args else "help"
+    if command in HELP_WORDS and args[1:] in ([], ["--all"]):
+        # Before `harbour init` too: the overview needs no settings or keys.
+        from harbour.cli_help import overview
+
+        print(overview())
+        if args[1:] != ["--all"]:
+            return
+        print("\nEvery command, Django's included:")
+        args = ["help"]
+        command = "help"
+    if command in ("--help", "-h"):
+        command = "help"  # `harbour --help rotate-keys` as `harbour help rotate-keys`
+        args[0] = command
+    if command == "help" and len(args) > 1:
+        args[1] = ALIASES.get(args[1], args[1])
+    wants_help = any(arg in ("-h", "--help") for arg in args[1:])
     production = os.environ.get("HARBOUR_ENV") == "production"
     if command == "screen":
         # The engine needs no database or keys: run it without Django.
@@ -64,7 +76,7 @@ def main(argv: list[str] | None = None) -> None:
         from harbour.reports.management.commands.htcds import run_schema
 
         sys.exit(run_schema(args[2:]))
-    if command in ("init", "serve") and not production:
+    if command in ("init", "serve") and not production and not wants_help:
         from harbour.core.keyfiles import ensure_key_files
 
         for path in ensure_key_files(data_dir()):

@@ -50,7 +50,7 @@ def test_the_installed_harbour_script_lists_harbours_commands(installation):
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    for command in ("rotate_keys", "createadmin", "demo", "audit", "serve"):
+    for command in ("rotate-keys", "createadmin", "demo", "audit", "serve"):
         assert command in done.stdout
 
 
