@@ -277,13 +277,17 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     # No path, address or exception text of a public-site (/help/) request is
-    # logged (harbour/core/logging.py); keep this filter on every handler.
-    "filters": {"hide_public_requests": {"()": "harbour.core.logging.HidePublicRequests"}},
+    # logged, and a refusal (4xx) is one line without traceback or path values
+    # (harbour/core/logging.py); keep both filters, in this order, on every handler.
+    "filters": {
+        "one_line_refusals": {"()": "harbour.core.logging.OneLineRefusals"},
+        "hide_public_requests": {"()": "harbour.core.logging.HidePublicRequests"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
-            "filters": ["hide_public_requests"],
+            "filters": ["one_line_refusals", "hide_public_requests"],
         }
     },
     "root": {"handlers": ["console"], "level": env_str("HARBOUR_LOG_LEVEL", "INFO")},

@@ -16,12 +16,21 @@ request is written anywhere. Two places would write them:
 
 What the reverse proxy in front logs is its own configuration: turn its access
 log off for /help/ too (README, "Running the public site apart").
+
+Refusals are a third concern: Django logs every 403 and 400 with the whole
+traceback of the PermissionDenied or SuspiciousOperation behind it, and every
+4xx with its path. A probe of 140,000 requests wrote 67 MB of those, and a path
+can hold what was typed (/cases/HB-2026-0001/). `OneLineRefusals` makes each
+4xx record one line: status, method, the URL pattern that matched (never the
+path's values, never the query) and the exception's class. 5xx records keep
+their message and traceback: those are bugs to fix.
 """
 
 from __future__ import annotations
 
 import logging
 import traceback
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -72,6 +81,42 @@ class HidePublicRequests(logging.Filter):
             frames = "".join(traceback.format_tb(trace))
             record.exc_text = f"Traceback:\n{frames}{kind.__name__} (message withheld)"
             record.exc_info = None
+        return True
+
+
+NO_ROUTE = "(no URL matched)"
+
+
+def _route(request: Any) -> str:
+    """The pattern the request matched, such as /cases/<uuid:case_id>/: no values."""
+    match = getattr(request, "resolver_match", None)
+    route = getattr(match, "route", None)
+    return f"/{route}" if isinstance(route, str) else NO_ROUTE
+
+
+class OneLineRefusals(logging.Filter):
+    """Rewrite a 4xx record as one line without traceback, path values or query.
+
+    Runs before HidePublicRequests on the handlers (settings.LOGGING); keeps the
+    request on the record, so that filter still sees a /help/ path.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        status = getattr(record, "status_code", None)
+        if not isinstance(status, int) or not 400 <= status < 500:
+            return True
+        request = getattr(record, "request", None)
+        method = getattr(request, "method", None)
+        line = f"{HTTPStatus(status).phrase} {status}:"
+        if isinstance(method, str):
+            line += f" {method}"
+        line += f" {_route(request)}"
+        if record.exc_info and record.exc_info[0] is not None:
+            line += f" ({record.exc_info[0].__name__})"
+        record.msg = line
+        record.args = ()
+        record.exc_info = None
+        record.exc_text = None
         return True
 
 
