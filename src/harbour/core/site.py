@@ -39,12 +39,13 @@ STAFF_URLCONF = "harbour.urls_staff"
 BOTH_URLCONF = "harbour.urls"
 
 # The public site's whole stack. Security headers (nosniff, HSTS, COOP,
-# X-Frame-Options) and the CSP stay; WhiteNoise serves the site's own CSS and
-# scripts so that no page needs another host; LocaleMiddleware only reads the
+# X-Frame-Options, Permissions-Policy) and the CSP stay; WhiteNoise serves the
+# site's own CSS and scripts so that no page needs another host; LocaleMiddleware only reads the
 # browser's Accept-Language (it never sets a cookie); the page memo, last, serves
 # a pure page already built for the same answers (harbour/core/page_memo.py).
 PUBLIC_MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "harbour.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
