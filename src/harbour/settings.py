@@ -24,6 +24,7 @@ from harbour.core.env import (
     env_secret,
     env_str,
 )
+from harbour.core.logging import log_handlers
 from harbour.core.site import PUBLIC_MIDDLEWARE as PUBLIC_MIDDLEWARE
 from harbour.core.site import SITES, middleware_for, urlconf_for
 
@@ -273,25 +274,26 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # --- Logging ------------------------------------------------------------------------
 # Logs carry event names and ids only; request bodies and field values are
 # never logged (see docs/data-classification.md).
+# The console, and with HARBOUR_LOG_FILE a file rotated at HARBOUR_LOG_MAX_MB
+# keeping HARBOUR_LOG_FILES old ones (docs/configuration.md).
+_log_handlers = log_handlers(
+    log_file=env_str("HARBOUR_LOG_FILE", ""),
+    max_mb=env_int("HARBOUR_LOG_MAX_MB", 10, minimum=1),
+    files=env_int("HARBOUR_LOG_FILES", 5, minimum=1),
+)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     # No path, address or exception text of a public-site (/help/) request is
     # logged, and a refusal (4xx) is one line without traceback or path values
-    # (harbour/core/logging.py); keep both filters, in this order, on every handler.
+    # (harbour/core/logging.py); log_handlers puts both, in order, on every handler.
     "filters": {
         "one_line_refusals": {"()": "harbour.core.logging.OneLineRefusals"},
         "hide_public_requests": {"()": "harbour.core.logging.HidePublicRequests"},
     },
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["one_line_refusals", "hide_public_requests"],
-        }
-    },
-    "root": {"handlers": ["console"], "level": env_str("HARBOUR_LOG_LEVEL", "INFO")},
+    "handlers": _log_handlers,
+    "root": {"handlers": list(_log_handlers), "level": env_str("HARBOUR_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.security.DisallowedHost": {"level": "ERROR"},
         "axes": {"level": "WARNING"},

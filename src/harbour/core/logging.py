@@ -84,6 +84,38 @@ class HidePublicRequests(logging.Filter):
         return True
 
 
+# Every handler's filters, in order: refusals become one line first, then
+# /help/ records lose what would identify a visit (it reads the request).
+HANDLER_FILTERS = ["one_line_refusals", "hide_public_requests"]
+
+
+def log_handlers(*, log_file: str, max_mb: int, files: int) -> dict[str, dict[str, Any]]:
+    """settings.LOGGING's handlers: the console, and a rotated file if one is named.
+
+    The console is for a service manager (journald, Docker) that rotates what it
+    captures; HARBOUR_LOG_FILE is for a host without one. The file rotates at
+    max_mb and keeps `files` old ones, so a flood of requests cannot fill a disk.
+    """
+    handlers: dict[str, dict[str, Any]] = {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": list(HANDLER_FILTERS),
+        }
+    }
+    if log_file:
+        handlers["file"] = {
+            "class": "logging.handlers.RotatingFileHandler",
+            "filename": log_file,
+            "maxBytes": max_mb * 1024 * 1024,
+            "backupCount": files,
+            "encoding": "utf-8",
+            "formatter": "plain",
+            "filters": list(HANDLER_FILTERS),
+        }
+    return handlers
+
+
 NO_ROUTE = "(no URL matched)"
 
 
