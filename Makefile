@@ -14,7 +14,7 @@ export JAVA_HOME ?= $(JAVA17)
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint system-packages messages bench clean
+.PHONY: help install run test lint audit system-packages messages bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -35,6 +35,10 @@ lint: install ## ruff (with security rules) and mypy
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+
+SBOM ?= test-artifacts/sbom.cdx.json
+audit: install ## Write a CycloneDX SBOM ($(SBOM)) and pip-audit the environment (says if advisories cannot be reached)
+	$(BIN)/python scripts/audit.py $(SBOM)
 
 # Apps with a locale/ folder of their own keep their own catalogue (the public site has eight
 # languages); the main catalogue leaves them out.
