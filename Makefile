@@ -37,7 +37,7 @@ lint: install ## ruff (with security rules) and mypy
 	$(BIN)/mypy
 
 SBOM ?= test-artifacts/sbom.cdx.json
-audit: install ## Write a CycloneDX SBOM ($(SBOM)) and pip-audit the environment (says if advisories cannot be reached)
+audit: install ## Write a CycloneDX SBOM (test-artifacts/sbom.cdx.json) and pip-audit the environment (says if advisories cannot be reached)
 	$(BIN)/python scripts/audit.py $(SBOM)
 
 # Apps with a locale/ folder of their own keep their own catalogue (the public site has eight
