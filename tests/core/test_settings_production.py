@@ -230,9 +230,13 @@ def test_a_malformed_number_is_quoted_in_the_message(tmp_path):
 
 
 def test_a_secret_key_can_come_from_a_file(tmp_path):
-    key_file = tmp_path / "secret.key"
+    # The key lives beside the data folder, not in it (inside, check --deploy warns W001).
+    (tmp_path / "secrets").mkdir()
+    key_file = tmp_path / "secrets" / "secret.key"
     key_file.write_text(_secret_key() + "\n", encoding="utf-8")
-    env = production_env(tmp_path, HARBOUR_SECRET_KEY=None, HARBOUR_SECRET_KEY_FILE=str(key_file))
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    env = production_env(data_dir, HARBOUR_SECRET_KEY=None, HARBOUR_SECRET_KEY_FILE=str(key_file))
     done = django_admin(env, "check", "--deploy", "--fail-level", "WARNING")
     assert done.returncode == 0, done.stderr
 
