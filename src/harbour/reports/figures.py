@@ -148,14 +148,6 @@ def csv_response(filename: str, entries: Sequence[Sequence[Any]]) -> HttpRespons
 # --- The live dashboard ------------------------------------------------------------------
 
 
-def count_table(definition: TableDefinition, scope: queries.Scope) -> queries.Counted:
-    from harbour.reports import gap
-
-    if definition in gap.GAP_TABLES:
-        return gap.count_gap(definition, scope)
-    return queries.count(definition, scope)
-
-
 def dashboard_seed() -> bytes:
     """One stable secret seed for live dashboards: the same figure rounds the
     same way on every visit, so reloading cannot average the rounding away."""
@@ -179,8 +171,9 @@ def protected_entries(
     cached = cache.get(key)
     if cached is not None:
         return dict(cached)
+    counted = queries.count_tables(definitions, scope)
     tables = [
-        queries.to_engine_table(definition, scope, count_table(definition, scope))
+        queries.to_engine_table(definition, scope, counted[definition.key])
         for definition in definitions
     ]
     protected = disclosure.protect_release(tables, disclosure.Rules(), dashboard_seed())

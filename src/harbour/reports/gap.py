@@ -128,16 +128,19 @@ GAP_WAITING = TableDefinition(
 GAP_TABLES = (GAP_BY_YEAR, GAP_BY_PROVINCE, GAP_WAITING)
 
 
+def _readings(as_of: datetime.date) -> QuerySet[Assessment]:
+    """The qualifying readings of the person of the outer row."""
+    return Assessment.objects.filter(
+        case__person=OuterRef("pk"),
+        status=AssessmentStatus.COMPLETED,
+        reading_code__in=READINGS,
+        completed_at__date__lte=as_of,
+    )
+
+
 def _first_reading(as_of: datetime.date) -> Subquery:
     return Subquery(
-        Assessment.objects.filter(
-            case__person=OuterRef("pk"),
-            status=AssessmentStatus.COMPLETED,
-            reading_code__in=READINGS,
-            completed_at__date__lte=as_of,
-        )
-        .order_by("completed_at")
-        .values("completed_at")[:1],
+        _readings(as_of).order_by("completed_at").values("completed_at")[:1],
         output_field=DateTimeField(),
     )
 
@@ -156,8 +159,13 @@ def screened_people(scope: Scope) -> QuerySet[Person]:
     people = with_consent(Person.objects.all(), STATISTICS, on=scope.as_of)
     if scope.organisation_id is not None:
         people = people.filter(organisation_id=scope.organisation_id)
-    people = people.annotate(first_reading=_first_reading(scope.as_of)).filter(
-        first_reading__isnull=False
+    # The EXISTS is what the planner can turn into a semi-join from the few
+    # readings; without it, the first reading was looked up for every
+    # consenting person (a million sub-queries) before most were dropped.
+    people = (
+        people.filter(Exists(_readings(scope.as_of)))
+        .annotate(first_reading=_first_reading(scope.as_of))
+        .filter(first_reading__isnull=False)
     )
     annotations = {}
     for protection in PROTECTIONS:

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, QuerySet
 from django.db.models.functions import ExtractYear
 
 from harbour.cases.consent import with_consent
@@ -25,6 +25,7 @@ from harbour.directory.models import OutsideReferral, Referral
 from harbour.networks.models import Mention
 from harbour.networks.services import consented_mentions
 from harbour.reports import disclosure
+from harbour.reports.grouping import GroupRow, grouping_key, profile_groups
 from harbour.reports.models import StatisticsProfile
 from harbour.reports.tables import (
     BEFORE_FIRST_YEAR,
@@ -127,74 +128,93 @@ def consented_people_count(scope: Scope) -> int:
 
 
 def left_out_count(scope: Scope) -> int:
-    """People of the scope whose consent to statistics is not in force."""
+    """People of the scope whose consent to statistics is not in force: all
+    of them less those counted. Two counts the planner answers with a scan
+    and a semi-join, where "NOT EXISTS (a person with consent)" asked the
+    consents once per person."""
     people = Person.objects.all()
     if scope.organisation_id is not None:
         people = people.filter(organisation_id=scope.organisation_id)
-    consented = with_consent(Person.objects.filter(pk=OuterRef("pk")), STATISTICS, on=scope.as_of)
-    return people.filter(~Exists(consented)).count()
+    return people.count() - consented_people_count(scope)
 
 
 # --- People tables over profiles -------------------------------------------------------
 
 
-def _form_filter(code: str) -> Q:
-    return Q(forms="") if code == "none" else Q(forms__contains=f"|{code}|")
+def has_form(forms: str, code: str) -> bool:
+    """Whether a profile's "|a|b|" forms count under the form category `code`
+    ("none": no form recorded), as `forms__contains` would match it in SQL."""
+    return forms == "" if code == "none" else f"|{code}|" in forms
 
 
 def _add(target: dict[Any, list[int]], key: Any, bucket: int, value: int) -> None:
     target.setdefault(key, [0] * SKETCH_BUCKETS)[bucket] += value
 
 
+def profile_column(dimension: Dimension) -> str:
+    """The profile column a people dimension is grouped by; a multi-valued
+    dimension (forms of exploitation) by the stored combination."""
+    return "forms" if dimension.multi else PROFILE_FIELDS[dimension.key]
+
+
+def _people_grouping(definition: TableDefinition) -> tuple[str, ...]:
+    return grouping_key((profile_column(definition.rows), profile_column(definition.cols)))
+
+
+def count_people_tables(
+    definitions: Sequence[TableDefinition], scope: Scope, *, sketches: bool = False
+) -> dict[str, Counted]:
+    """Count people tables of one scope from one grouped pass over the
+    consented profiles (reports.grouping), by table key."""
+    groups = profile_groups(
+        consented_profiles(scope),
+        [_people_grouping(definition) for definition in definitions],
+        sketches=sketches,
+    )
+    return {
+        definition.key: _people_counted(definition, groups[_people_grouping(definition)], sketches)
+        for definition in definitions
+    }
+
+
 def count_people(definition: TableDefinition, scope: Scope, *, sketches: bool = False) -> Counted:
+    return count_people_tables([definition], scope, sketches=sketches)[definition.key]
+
+
+def _people_counted(
+    definition: TableDefinition, groups: Sequence[GroupRow], sketches: bool
+) -> Counted:
+    """Cells, margins and sketches of a people table from its groups. Margins
+    of the single-valued side are sums of groups (each person is in one);
+    a person with several forms is in several form cells but once in a margin."""
     rows_dim, cols_dim = definition.rows, definition.cols
     transposed = rows_dim.multi
     single, multi = (cols_dim, rows_dim) if transposed else (rows_dim, cols_dim)
-    single_codes = single.codes()
-    known = set(single_codes)
-    profiles = consented_profiles(scope)
-    group = [PROFILE_FIELDS[single.key]] + (["sketch_bucket"] if sketches else [])
-    aggregates: dict[str, Any] = {"n": Count("pk")}
-    if sketches:
-        aggregates["s"] = Sum("sketch_value")
-    multi_codes: tuple[str, ...] = ()
-    if multi.multi:
-        multi_codes = multi.codes()
-        for index, code in enumerate(multi_codes):
-            aggregates[f"m{index}"] = Count("pk", filter=_form_filter(code))
-            if sketches:
-                aggregates[f"s{index}"] = Sum("sketch_value", filter=_form_filter(code))
-    else:
-        group.append(PROFILE_FIELDS[multi.key])
-    counted = Counted(rows=rows_dim.codes(), cols=cols_dim.codes())
+    single_field, multi_field = profile_column(single), profile_column(multi)
+    known, multi_codes = set(single.codes()), multi.codes()
+    multi_known = set(multi_codes)
     cells: dict[tuple[str, str], int] = defaultdict(int)
     single_totals: dict[str, int] = defaultdict(int)
     multi_totals: dict[str, int] = defaultdict(int)
     sketch: dict[tuple[str, str], list[int]] = {}
-    multi_known = set(multi.codes())
-    for row in profiles.order_by().values(*group).annotate(**aggregates):
-        s_code = category_code(single, row[PROFILE_FIELDS[single.key]], known)
-        bucket = row.get("sketch_bucket", 0)
-        single_totals[s_code] += row["n"]
+    for group in groups:
+        s_code = category_code(single, group.values[single_field], known)
+        single_totals[s_code] += group.people
         if sketches:
-            _add(sketch, (s_code, TOTAL), bucket, int(row["s"] or 0))
-            _add(sketch, (TOTAL, TOTAL), bucket, int(row["s"] or 0))
+            _add(sketch, (s_code, TOTAL), group.bucket, group.sketch_sum)
+            _add(sketch, (TOTAL, TOTAL), group.bucket, group.sketch_sum)
         if multi.multi:
-            for index, m_code in enumerate(multi_codes):
-                cells[(s_code, m_code)] += row[f"m{index}"]
-                multi_totals[m_code] += row[f"m{index}"]
-                if sketches:
-                    value = int(row[f"s{index}"] or 0)
-                    _add(sketch, (s_code, m_code), bucket, value)
-                    _add(sketch, (TOTAL, m_code), bucket, value)
+            forms = group.values[multi_field] or ""
+            m_codes = [code for code in multi_codes if has_form(forms, code)]
         else:
-            m_code = category_code(multi, row[PROFILE_FIELDS[multi.key]], multi_known)
-            cells[(s_code, m_code)] += row["n"]
-            multi_totals[m_code] += row["n"]
+            m_codes = [category_code(multi, group.values[multi_field], multi_known)]
+        for m_code in m_codes:
+            cells[(s_code, m_code)] += group.people
+            multi_totals[m_code] += group.people
             if sketches:
-                value = int(row["s"] or 0)
-                _add(sketch, (s_code, m_code), bucket, value)
-                _add(sketch, (TOTAL, m_code), bucket, value)
+                _add(sketch, (s_code, m_code), group.bucket, group.sketch_sum)
+                _add(sketch, (TOTAL, m_code), group.bucket, group.sketch_sum)
+    counted = Counted(rows=rows_dim.codes(), cols=cols_dim.codes())
     counted.total = sum(single_totals.values())
     if transposed:
         counted.cells = {(m, s): n for (s, m), n in cells.items()}
@@ -303,6 +323,24 @@ def count_networks(definition: TableDefinition, scope: Scope) -> Counted:
     )
     rows = [(_span(row["organisations"]), _span(row["provinces"]), 1) for row in spans]
     return _additive(definition, rows)
+
+
+def count_tables(
+    definitions: Sequence[TableDefinition], scope: Scope, *, sketches: bool = False
+) -> dict[str, Counted]:
+    """Count many tables of one scope, by table key: the people tables from
+    one grouped pass over the profiles, the others one query each. sketches:
+    people sketches for the people tables (releases; not the recognition gap's)."""
+    from harbour.reports import gap  # gap builds on this module
+
+    people = [d for d in definitions if d.unit == Unit.PEOPLE and d not in gap.GAP_TABLES]
+    counted = count_people_tables(people, scope, sketches=sketches) if people else {}
+    for definition in definitions:
+        if definition in gap.GAP_TABLES:
+            counted[definition.key] = gap.count_gap(definition, scope)
+        elif definition.key not in counted:  # refuses filters, as for one table
+            counted[definition.key] = count(definition, scope)
+    return counted
 
 
 def count(definition: TableDefinition, scope: Scope, *, sketches: bool = False) -> Counted:

@@ -10,7 +10,7 @@ from typing import Any
 from harbour.reports import disclosure, gap, queries
 from harbour.reports.figures import entries_of
 from harbour.reports.models import Release, ReleaseStatus, ReleaseTable
-from harbour.reports.tables import DASHBOARD_TABLES, TableDefinition
+from harbour.reports.tables import DASHBOARD_TABLES, TableDefinition, Unit
 
 RELEASE_TABLES: tuple[TableDefinition, ...] = (*DASHBOARD_TABLES, *gap.GAP_TABLES)
 LEFT_OUT = "left_out"
@@ -35,14 +35,18 @@ def _progress(release: Release, done: int, total: int) -> None:
 def compute_release(release: Release) -> tuple[list[ReleaseTable], tuple[int | None, str]]:
     scope = queries.Scope(None, release.as_of)
     total = len(RELEASE_TABLES) + 2  # + the left-out count, + waiting times
-    engine_tables: list[disclosure.TwoWayTable | disclosure.OneWayTable] = []
-    for done, definition in enumerate(RELEASE_TABLES):
-        if definition in gap.GAP_TABLES:
-            counted = gap.count_gap(definition, scope)
-        else:
-            counted = queries.count(definition, scope, sketches=definition.unit == "people")
-        engine_tables.append(queries.to_engine_table(definition, scope, counted))
-        _progress(release, done + 1, total)
+    # The people tables in one grouped pass, then the others one by one.
+    people = [d for d in RELEASE_TABLES if d.unit == Unit.PEOPLE and d not in gap.GAP_TABLES]
+    counted = queries.count_tables(people, scope, sketches=True)
+    _progress(release, len(counted), total)
+    for definition in RELEASE_TABLES:
+        if definition.key not in counted:
+            counted.update(queries.count_tables([definition], scope, sketches=True))
+            _progress(release, len(counted), total)
+    engine_tables: list[disclosure.TwoWayTable | disclosure.OneWayTable] = [
+        queries.to_engine_table(definition, scope, counted[definition.key])
+        for definition in RELEASE_TABLES
+    ]
     left_out = queries.left_out_count(scope)
     counted_in = queries.consented_people_count(scope)
     # Both sides of consent in one table: a one-category table would equal
