@@ -333,6 +333,22 @@ EXPORT_MIN_PASSWORD_LENGTH = env_int("HARBOUR_EXPORT_MIN_PASSWORD_LENGTH", 14, m
 # Uploads are kept in memory, never in a temporary file (plaintext on disk).
 FILE_UPLOAD_HANDLERS = ["harbour.cases.uploads.LimitedMemoryUploadHandler"]
 
+# --- Spreadsheet imports: what one file may hold (docs/imports.md) ----------------
+# Checked before the heavy work (harbour/core/spreadsheets.py): an .xlsx's ZIP
+# sizes from its central directory before it is parsed, columns and cells row by
+# row as they are read. Excel's own cell limit is 32,767 characters; Python's CSV
+# reader stops at 131,072, so a cell limit above that could never be reached.
+HARBOUR_IMPORT_MAX_ROWS = env_int("HARBOUR_IMPORT_MAX_ROWS", 100_000, minimum=1)
+HARBOUR_IMPORT_MAX_COLUMNS = env_int("HARBOUR_IMPORT_MAX_COLUMNS", 500, minimum=1)
+HARBOUR_IMPORT_MAX_CELL_CHARS = env_int("HARBOUR_IMPORT_MAX_CELL_CHARS", 32_767, minimum=1)
+if HARBOUR_IMPORT_MAX_CELL_CHARS > 131_072:
+    raise ImproperlyConfigured(
+        "HARBOUR_IMPORT_MAX_CELL_CHARS must be at most 131072 (the CSV reader's own limit), "
+        f"not {HARBOUR_IMPORT_MAX_CELL_CHARS}."
+    )
+HARBOUR_IMPORT_MAX_UNZIPPED_MB = env_int("HARBOUR_IMPORT_MAX_UNZIPPED_MB", 100, minimum=1)
+HARBOUR_IMPORT_MAX_ZIP_RATIO = env_int("HARBOUR_IMPORT_MAX_ZIP_RATIO", 100, minimum=2)
+
 # --- Background jobs (django-tasks) -------------------------------------------
 # Long work (spreadsheet imports, full re-linkage) runs as django-tasks tasks in
 # the database backend (django-tasks-db): the job survives a closed browser tab

@@ -10,6 +10,17 @@ header is row 1).
 XLSX goes through openpyxl in read-only mode, which streams rows from the
 zipped XML instead of building the whole workbook in memory.
 
+Every file is someone else's: before openpyxl opens a workbook, its ZIP
+central directory is checked (no entry flagged encrypted, only stored or
+deflated entries, the unzipped total and each large entry's compression ratio
+within `Limits`) and its XML parts are scanned for a document type
+declaration, which no real workbook has (billion laughs, XXE): refused, never
+expanded or resolved. Every row is then checked against the column and cell
+limits as it is read, and the rows against the row limit, so a hostile file
+stops at its first excess. Every failure is a `SpreadsheetError` whose message
+names the problem, the row, the column or the limit, never a cell's content.
+The limits are settings (HARBOUR_IMPORT_*, docs/imports.md).
+
 Headers are normalised (case, accents, punctuation) and matched against
 known names in English and French, so "Date de naissance", "date of birth"
 and "DOB" can all land on the same field.
@@ -24,18 +35,35 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import logging
 import re
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
 
 # 10 MB holds about 100,000 rows of a dozen columns; larger files are split.
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 DEFAULT_MAX_ROWS = 100_000
+MB = 1024 * 1024
+# An entry smaller than this is never refused for its compression ratio: small
+# parts of real workbooks (styles, empty sheets) compress very well.
+RATIO_FLOOR = 1 * MB
+# Declarations no real workbook part has; XML is case-sensitive. In UTF-8 and
+# in UTF-16 (either byte order), which an XML part may also be written in.
+DTD_MARKERS = tuple(
+    marker.encode(encoding)
+    for marker in ("<!DOCTYPE", "<!ENTITY")
+    for encoding in ("utf-8", "utf-16-le", "utf-16-be")
+)
+XML_PARTS = (".xml", ".rels", ".vml")
+SCAN_CHUNK = 64 * 1024
 CSV_DELIMITERS = ",;\t|"
 XLSX_MAGIC = b"PK\x03\x04"
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -43,6 +71,30 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 class SpreadsheetError(ValueError):
     """The file cannot be read as a spreadsheet; the message says why, for people."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one spreadsheet may hold; the defaults are the settings' defaults."""
+
+    rows: int = DEFAULT_MAX_ROWS
+    columns: int = 500
+    cell_chars: int = 32_767
+    unzipped_bytes: int = 100 * MB
+    zip_ratio: int = 100
+
+    @classmethod
+    def from_settings(cls) -> Limits:
+        return cls(
+            rows=settings.HARBOUR_IMPORT_MAX_ROWS,
+            columns=settings.HARBOUR_IMPORT_MAX_COLUMNS,
+            cell_chars=settings.HARBOUR_IMPORT_MAX_CELL_CHARS,
+            unzipped_bytes=settings.HARBOUR_IMPORT_MAX_UNZIPPED_MB * MB,
+            zip_ratio=settings.HARBOUR_IMPORT_MAX_ZIP_RATIO,
+        )
+
+    def at_most(self, rows: int | None) -> Limits:
+        return self if rows is None else replace(self, rows=min(self.rows, rows))
 
 
 @dataclass(frozen=True)
@@ -121,7 +173,36 @@ def _clean(value: Any) -> str:
     return str(value).replace("\x00", "").strip()
 
 
-def _csv_rows(text: str, *, sniff: bool = True) -> Iterator[list[str]]:
+def column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA: the column as the spreadsheet names it."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def _checked(number: int, cells: list[str], limits: Limits) -> list[str]:
+    """The record without its empty cells at the end, within the column and
+    cell limits; the message names the row, the column and the limit only."""
+    while cells and not cells[-1]:
+        cells.pop()
+    if len(cells) > limits.columns:
+        raise SpreadsheetError(
+            _("Row %(row)s has more than %(limit)s columns.")
+            % {"row": number, "limit": f"{limits.columns:,}"}
+        )
+    for index, cell in enumerate(cells):
+        if len(cell) > limits.cell_chars:
+            raise SpreadsheetError(
+                _("Row %(row)s, column %(column)s has more than %(limit)s characters.")
+                % {"row": number, "column": column_letter(index), "limit": f"{limits.cell_chars:,}"}
+            )
+    return cells
+
+
+def _csv_rows(text: str, limits: Limits, *, sniff: bool = True) -> Iterator[list[str]]:
     dialect: Any = csv.excel
     if sniff:
         try:
@@ -129,45 +210,202 @@ def _csv_rows(text: str, *, sniff: bool = True) -> Iterator[list[str]]:
         except csv.Error:
             dialect = csv.excel
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    number = 0
     try:
         for record in reader:
-            yield [_clean(cell) for cell in record]
+            number += 1
+            yield _checked(number, [_clean(cell) for cell in record], limits)
     except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            # Python's reader stops at 131,072 characters, past any cell limit.
+            raise SpreadsheetError(
+                _("Row %(row)s has a cell of more than %(limit)s characters.")
+                % {"row": number + 1, "limit": f"{limits.cell_chars:,}"}
+            ) from None
         raise SpreadsheetError(
             _("Row %(row)s of the CSV file cannot be read (%(problem)s).")
-            % {"row": reader.line_num, "problem": str(error)}
+            % {"row": number + 1, "problem": str(error)}
         ) from None
 
 
-def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
+def _refuse_archive(data: bytes, limits: Limits) -> None:
+    """Check the workbook's ZIP before anything parses it: from the central
+    directory, no entry flagged encrypted, only stored or deflated entries,
+    the unzipped total and each large entry's ratio within the limits (zipfile
+    never unpacks past an entry's recorded size: a part that lies about it
+    fails its CRC); then no XML part with a document type declaration."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
+        raise SpreadsheetError(_("The .xlsx workbook is damaged or not a workbook.")) from None
+    with archive:
+        entries = archive.infolist()
+        total = 0
+        for entry in entries:
+            if entry.flag_bits & 0x1:
+                raise SpreadsheetError(
+                    _(
+                        "The .xlsx workbook is encrypted or password-protected: remove the "
+                        "password in Excel, save it again and upload that copy."
+                    )
+                )
+            if entry.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                raise SpreadsheetError(
+                    _(
+                        "The .xlsx workbook is compressed in a way Excel does not write: "
+                        "save it again from Excel."
+                    )
+                )
+            total += entry.file_size
+            if total > limits.unzipped_bytes:
+                raise SpreadsheetError(
+                    _("The .xlsx workbook unpacks to more than %(limit)s MB.")
+                    % {"limit": f"{limits.unzipped_bytes // MB:,}"}
+                )
+            if entry.file_size > RATIO_FLOOR and entry.file_size > limits.zip_ratio * max(
+                entry.compress_size, 1
+            ):
+                raise SpreadsheetError(
+                    _(
+                        "The .xlsx workbook is compressed more than %(limit)s to 1, far more "
+                        "than a real spreadsheet; it was not opened."
+                    )
+                    % {"limit": limits.zip_ratio}
+                )
+        for entry in entries:
+            if entry.filename.lower().endswith(XML_PARTS) and _declares_dtd(archive, entry):
+                raise SpreadsheetError(
+                    _(
+                        "The .xlsx workbook contains an XML document type declaration (DTD), "
+                        "which no real workbook has; it was not opened. Save it again from "
+                        "Excel."
+                    )
+                )
+
+
+def _declares_dtd(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> bool:
+    """Whether the part holds `<!DOCTYPE` or `<!ENTITY`, read in chunks (the
+    unzipped size is already within the limit). In XML text `<` is always
+    escaped, so no cell's content can look like either."""
+    overlap = max(len(marker) for marker in DTD_MARKERS)
+    tail = b""
+    try:
+        with archive.open(entry) as part:
+            while chunk := part.read(SCAN_CHUNK):
+                window = tail + chunk
+                if any(marker in window for marker in DTD_MARKERS):
+                    return True
+                tail = window[-overlap:]
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, RuntimeError):
+        raise SpreadsheetError(_("The .xlsx workbook is damaged or not a workbook.")) from None
+    except Exception as error:  # zlib.error, and whatever else a broken stream raises
+        logger.info("xlsx part unreadable: %s", type(error).__name__)
+        raise SpreadsheetError(_("The .xlsx workbook is damaged or not a workbook.")) from None
+    return False
+
+
+def _xlsx_problem(error: Exception) -> SpreadsheetError:
+    """What openpyxl's failure means, for people; the log names its class only."""
+    from xml.etree.ElementTree import ParseError
+
+    logger.info("xlsx refused: %s", type(error).__name__)
+    from defusedxml import DefusedXmlException
+
+    if isinstance(error, DefusedXmlException):
+        return SpreadsheetError(
+            _(
+                "The .xlsx workbook contains an XML document type declaration (DTD), "
+                "which no real workbook has; it was not opened. Save it again from "
+                "Excel."
+            )
+        )
+    xml_errors: tuple[type[BaseException], ...] = (ParseError,)
+    try:
+        from lxml.etree import LxmlError
+
+        xml_errors += (LxmlError,)
+    except ImportError:  # pragma: no cover - lxml is optional for openpyxl
+        pass
+    if isinstance(error, xml_errors):
+        return SpreadsheetError(
+            _("The .xlsx workbook is damaged: the XML of one of its parts is cut short or broken.")
+        )
+    return SpreadsheetError(_("The .xlsx workbook is damaged or not a workbook."))
+
+
+def _xlsx_rows(data: bytes, limits: Limits) -> Iterator[list[str]]:
+    _refuse_archive(data, limits)
     from openpyxl import load_workbook
 
+    # A hostile workbook can make openpyxl raise almost anything (XML syntax
+    # errors, descriptor TypeErrors, KeyErrors of missing parts): every failure
+    # while reading it is the file's, and becomes a message.
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise SpreadsheetError(_("The .xlsx workbook is damaged or not a workbook.")) from None
+    except Exception as error:
+        raise _xlsx_problem(error) from None
     try:
-        sheet = workbook.worksheets[0]
-        for values in sheet.iter_rows(values_only=True):
-            yield [_clean(value) for value in values]
+        try:
+            sheet = workbook.worksheets[0]
+            # Rows as their cells are, not padded to what <dimension> claims
+            # (A1:XFD1048576 would make every row 16,384 cells).
+            sheet.reset_dimensions()
+            values_by_row = sheet.iter_rows(values_only=True)
+        except Exception as error:
+            raise _xlsx_problem(error) from None
+        number = 0
+        while True:
+            try:
+                values = next(values_by_row)
+            except StopIteration:
+                break
+            except Exception as error:
+                raise _xlsx_problem(error) from None
+            number += 1
+            yield _checked(number, [_clean(value) for value in values], limits)
     finally:
         workbook.close()
 
 
-def canonical_csv(data: bytes, filename: str = "") -> bytes:
+def _records(data: bytes, kind: str, limits: Limits) -> Iterator[list[str]]:
+    return _xlsx_rows(data, limits) if kind == "xlsx" else _csv_rows(decode_text(data), limits)
+
+
+def _check_size(data: bytes, max_bytes: int) -> None:
+    if len(data) > max_bytes:
+        raise SpreadsheetError(
+            _("The file is larger than %(limit)s MB.") % {"limit": max_bytes // (1024 * 1024)}
+        )
+    if not data.strip():
+        raise SpreadsheetError(_("The file is empty."))
+
+
+def canonical_csv(
+    data: bytes,
+    filename: str = "",
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    limits: Limits | None = None,
+) -> bytes:
     """The first sheet of a workbook, or a CSV in any dialect and encoding, as
     plain UTF-8 CSV (comma, double quotes), one record per row, blank rows kept
-    so that row numbers stay those of the file.
+    so that row numbers stay those of the file. Every limit is checked on the
+    way (SpreadsheetError).
 
     An .xlsx is slow to read (openpyxl parses XML cell by cell); a file that is
     read twice (checked, then imported) is stored in this form after the first
     read. Read it back with `open_sheet(..., canonical=True)`.
     """
-    kind = detect_kind(data, filename)
-    records = _xlsx_rows(data) if kind == "xlsx" else _csv_rows(decode_text(data))
+    limits = limits or Limits.from_settings()
+    _check_size(data, max_bytes)
     out = io.StringIO()
     writer = csv.writer(out, dialect=csv.excel, lineterminator="\n")
-    for record in records:
+    seen = 0
+    for record in _records(data, detect_kind(data, filename), limits):
+        if any(record):
+            seen += 1
+            if seen > limits.rows + 1:  # the header is not a row to import
+                raise _too_many_rows(limits.rows)
         writer.writerow(record)
     return out.getvalue().encode("utf-8")
 
@@ -177,28 +415,25 @@ def open_sheet(
     filename: str = "",
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
-    max_rows: int = DEFAULT_MAX_ROWS,
+    max_rows: int | None = None,
     canonical: bool = False,
+    limits: Limits | None = None,
 ) -> Sheet:
     """Read the header now and the rows lazily; blank rows are skipped.
 
+    The limits are the settings' unless given; `max_rows` lowers the row limit.
     `canonical=True` reads what `canonical_csv` wrote (no sniffing, no size
     limit: the original file was checked when it arrived)."""
+    limits = (limits or Limits.from_settings()).at_most(max_rows)
     if canonical:
-        records = _csv_rows(data.decode("utf-8"), sniff=False)
-        return _sheet("csv", records)
-    if len(data) > max_bytes:
-        raise SpreadsheetError(
-            _("The file is larger than %(limit)s MB.") % {"limit": max_bytes // (1024 * 1024)}
-        )
-    if not data.strip():
-        raise SpreadsheetError(_("The file is empty."))
+        records = _csv_rows(data.decode("utf-8"), limits, sniff=False)
+        return _sheet("csv", records, limits)
+    _check_size(data, max_bytes)
     kind = detect_kind(data, filename)
-    records = _xlsx_rows(data) if kind == "xlsx" else _csv_rows(decode_text(data))
-    return _sheet(kind, records, max_rows)
+    return _sheet(kind, _records(data, kind, limits), limits)
 
 
-def _sheet(kind: str, records: Iterator[list[str]], max_rows: int = DEFAULT_MAX_ROWS) -> Sheet:
+def _sheet(kind: str, records: Iterator[list[str]], limits: Limits) -> Sheet:
     header: list[str] | None = None
     number = 0
     for record in records:
@@ -208,9 +443,11 @@ def _sheet(kind: str, records: Iterator[list[str]], max_rows: int = DEFAULT_MAX_
             break
     if header is None:
         raise SpreadsheetError(_("The file has no header row."))
-    while header and not header[-1]:
-        header.pop()
-    return Sheet(kind=kind, headers=header, rows=_numbered(records, number, max_rows))
+    return Sheet(kind=kind, headers=header, rows=_numbered(records, number, limits.rows))
+
+
+def _too_many_rows(limit: int) -> SpreadsheetError:
+    return SpreadsheetError(_("The file has more than %(limit)s rows.") % {"limit": f"{limit:,}"})
 
 
 def _numbered(records: Iterator[list[str]], header_number: int, max_rows: int) -> Iterator[Row]:
@@ -222,9 +459,7 @@ def _numbered(records: Iterator[list[str]], header_number: int, max_rows: int) -
             continue
         seen += 1
         if seen > max_rows:
-            raise SpreadsheetError(
-                _("The file has more than %(limit)s rows.") % {"limit": f"{max_rows:,}"}
-            )
+            raise _too_many_rows(max_rows)
         yield Row(number=number, cells=record)
 
 

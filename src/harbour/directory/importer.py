@@ -47,6 +47,8 @@ class ImportReport:
 def check_file(data: bytes, filename: str) -> ImportReport:
     report = ImportReport()
     try:
+        # The directory's own row cap, under HARBOUR_IMPORT_MAX_ROWS; the other
+        # limits (columns, cells, an .xlsx's ZIP) are the settings'.
         sheet = open_sheet(data, filename, max_rows=MAX_SERVICES)
         report.headers = sheet.headers
         report.mapping = guess_mapping(sheet.headers, COLUMNS)

@@ -48,13 +48,13 @@ from harbour.core.spreadsheets import (
     Sheet,
     SpreadsheetError,
     canonical_csv,
+    detect_kind,
     guess_mapping,
     open_sheet,
 )
 from harbour.imports.models import ImportJob, ImportStatus
 from harbour.imports.rows import TARGETS_BY_NAME, ParsedRow, known_headers, parse_row
 
-MAX_ROWS = 100_000
 MAX_ERRORS = 1000
 # A running job whose progress has not moved for this long is taken as dead
 # (its worker was killed) and may be queued again.
@@ -89,7 +89,7 @@ def _file_bytes(job: ImportJob) -> bytes:
 
 def open_job_sheet(job: ImportJob) -> Sheet:
     try:
-        return open_sheet(_file_bytes(job), max_rows=MAX_ROWS, canonical=True)
+        return open_sheet(_file_bytes(job), canonical=True)
     except SpreadsheetError as error:
         raise ImportRefused(str(error)) from None
 
@@ -101,8 +101,14 @@ def upload_spreadsheet(actor: Actor, data: bytes, filename: str) -> ImportJob:
             _("The file is larger than %(limit)s MB.")
             % {"limit": DEFAULT_MAX_BYTES // (1024 * 1024)}
         )
+    # The whole file is read once, here, with every limit (HARBOUR_IMPORT_*)
+    # checked on the way; a refusal leaves nothing behind.
     try:
-        sheet = open_sheet(data, filename, max_rows=MAX_ROWS)
+        kind = detect_kind(data, filename)
+        # Kept as canonical CSV: checked, then imported, it is read twice,
+        # and an .xlsx is slow to parse (core.spreadsheets.canonical_csv).
+        canonical = canonical_csv(data, filename)
+        sheet = open_sheet(canonical, canonical=True)
     except SpreadsheetError as error:
         raise ImportRefused(str(error)) from None
     mapping = guess_mapping(sheet.headers, known_headers())
@@ -110,14 +116,12 @@ def upload_spreadsheet(actor: Actor, data: bytes, filename: str) -> ImportJob:
         job = ImportJob.objects.create(
             organisation_id=membership.organisation_id,
             created_by=actor.user_or_none,
-            kind=sheet.kind,
+            kind=kind,
             size=len(data),
-            # Kept as canonical CSV: checked, then imported, it is read twice,
-            # and an .xlsx is slow to parse (core.spreadsheets.canonical_csv).
-            payload=base64.b64encode(canonical_csv(data, filename)).decode("ascii"),
+            payload=base64.b64encode(canonical).decode("ascii"),
             mapping=mapping,
         )
-        record(actor, "import.upload", job, detail={"kind": sheet.kind, "size": len(data)})
+        record(actor, "import.upload", job, detail={"kind": kind, "size": len(data)})
     return job
 
 
