@@ -48,13 +48,27 @@ def workbook(rows: list[list[object]]) -> bytes:
 
 
 def replaced(data: bytes, name: str, content: bytes) -> bytes:
-    """The workbook with one part's content replaced (deflated, as Excel writes)."""
+    """The workbook with one part's content replaced, or added (deflated, as Excel writes)."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
         for info in source.infolist():
             body = content if info.filename == name else source.read(info.filename)
             target.writestr(info.filename, body, compress_type=zipfile.ZIP_DEFLATED)
+        if name not in source.namelist():
+            target.writestr(name, content, compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
+
+
+def with_shared_strings(data: bytes, strings: bytes) -> bytes:
+    """The workbook with a shared-strings part (openpyxl writes its strings inline)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        types = archive.read("[Content_Types].xml")
+    override = (
+        '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
+    )
+    data = replaced(data, "[Content_Types].xml", types.replace(b"</Types>", override.encode()))
+    return replaced(data, "xl/sharedStrings.xml", strings)
 
 
 def sheet_xml(cells: str, prolog: str = "") -> bytes:
@@ -314,3 +328,29 @@ def test_a_good_xlsx_still_imports_after_the_checks(supervisor):
         ["Tree1", "ON"],
         ["Tree2", "QC"],
     ]
+
+
+def test_a_row_numbered_past_excels_last_row_is_refused_without_reading_the_gap():
+    far = sheet_xml(inline("Tree1")).replace(b'<row r="2">', b'<row r="2000000000">')
+    far = far.replace(b'r="A2"', b'r="A2000000000"')
+    with pytest.raises(SpreadsheetError, match="damaged"):
+        canonical_csv(replaced(base(), SHEET, far), "people.xlsx")
+
+
+@override_settings(HARBOUR_IMPORT_MAX_UNZIPPED_MB=1)
+def test_one_long_shared_string_in_every_cell_is_stopped_at_the_unzipped_limit():
+    """Each cell is a few bytes of XML, but the text it stands for is 30,000 characters."""
+    strings = (
+        f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{MAIN_NS}" count="2" uniqueCount="2">'
+        f"<si><t>Pseudonym</t></si><si><t>{secrets.token_hex(15_000)}</t></si></sst>"
+    ).encode()
+    rows = "".join(
+        f'<row r="{row}"><c r="A{row}" t="s"><v>1</v></c></row>' for row in range(2, 200)
+    )
+    sheet = (
+        f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN_NS}"><sheetData>'
+        f'<row r="1"><c r="A1" t="s"><v>0</v></c></row>{rows}</sheetData></worksheet>'
+    ).encode()
+    data = with_shared_strings(replaced(base(), SHEET, sheet), strings)
+    with pytest.raises(SpreadsheetError, match="unpacks to more than 1 MB"):
+        canonical_csv(data, "people.xlsx")

@@ -63,6 +63,7 @@ DTD_MARKERS = tuple(
     for encoding in ("utf-8", "utf-16-le", "utf-16-be")
 )
 XML_PARTS = (".xml", ".rels", ".vml")
+EXCEL_MAX_ROWS = 1_048_576
 SCAN_CHUNK = 64 * 1024
 CSV_DELIMITERS = ",;\t|"
 XLSX_MAGIC = b"PK\x03\x04"
@@ -258,10 +259,7 @@ def _refuse_archive(data: bytes, limits: Limits) -> None:
                 )
             total += entry.file_size
             if total > limits.unzipped_bytes:
-                raise SpreadsheetError(
-                    _("The .xlsx workbook unpacks to more than %(limit)s MB.")
-                    % {"limit": f"{limits.unzipped_bytes // MB:,}"}
-                )
+                raise _unpacks_past(limits)
             if entry.file_size > RATIO_FLOOR and entry.file_size > limits.zip_ratio * max(
                 entry.compress_size, 1
             ):
@@ -281,6 +279,13 @@ def _refuse_archive(data: bytes, limits: Limits) -> None:
                         "Excel."
                     )
                 )
+
+
+def _unpacks_past(limits: Limits) -> SpreadsheetError:
+    return SpreadsheetError(
+        _("The .xlsx workbook unpacks to more than %(limit)s MB.")
+        % {"limit": f"{limits.unzipped_bytes // MB:,}"}
+    )
 
 
 def _declares_dtd(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> bool:
@@ -354,6 +359,7 @@ def _xlsx_rows(data: bytes, limits: Limits) -> Iterator[list[str]]:
         except Exception as error:
             raise _xlsx_problem(error) from None
         number = 0
+        text = 0
         while True:
             try:
                 values = next(values_by_row)
@@ -362,7 +368,17 @@ def _xlsx_rows(data: bytes, limits: Limits) -> Iterator[list[str]]:
             except Exception as error:
                 raise _xlsx_problem(error) from None
             number += 1
-            yield _checked(number, [_clean(value) for value in values], limits)
+            if number > EXCEL_MAX_ROWS:
+                # <row r="2000000000"> would otherwise be preceded by as many
+                # empty rows; Excel itself stops at 1,048,576.
+                raise SpreadsheetError(_("The .xlsx workbook is damaged or not a workbook."))
+            cells = _checked(number, [_clean(value) for value in values], limits)
+            # One long shared string can be referenced by every cell: the text
+            # read, not only the XML unzipped, stays within the unzipped limit.
+            text += sum(len(cell) for cell in cells)
+            if text > limits.unzipped_bytes:
+                raise _unpacks_past(limits)
+            yield cells
     finally:
         workbook.close()
 
