@@ -61,6 +61,7 @@ bench: install ## Benchmarks: engines (screening, pathways, disclosure), linkage
 	$(BIN)/python bench/bench_pathways.py
 	$(BIN)/python bench/bench_disclosure.py
 	$(BIN)/python bench/bench_linkage.py
+	$(BIN)/python bench/bench_linkage_independent.py
 	$(BIN)/python bench/bench_incremental.py --mentions 100000 --additions 200
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/bench_import.py --rows 50000

@@ -144,6 +144,7 @@ PURE_MODULES = (
     "tests/core/test_spreadsheets.py",
     "tests/imports/test_rows.py",
     "tests/knowledge/",
+    "tests/networks/test_blocking.py",
     "tests/networks/test_cli.py",
     "tests/networks/test_linkage.py",
     "tests/networks/test_normalise.py",

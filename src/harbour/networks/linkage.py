@@ -25,11 +25,13 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from harbour.networks import blocking
 from harbour.networks import normalise as n
 
 ROLES = ("employer", "recruiter", "housing", "worksite", "transporter")
@@ -273,48 +275,6 @@ def _comparisons(role: str) -> list[Any]:
     return comparisons
 
 
-def _blocking(role: str) -> list[Any]:
-    from splink import block_on
-
-    # The same civic number and street recur across cities: pair them only within
-    # a city or a postal code.
-    rules: list[Any] = [
-        block_on("phone"),
-        block_on("name_key"),
-        block_on("street_key", "city"),
-        block_on("street_key", "postal"),
-        block_on("street_key", "province"),
-    ]
-    if role == "employer":
-        rules.append(block_on("number_key"))
-    # A typo in the name and no phone: the start or the last word of the name,
-    # and the civic number.
-    rules.append("substr(l.name, 1, 4) = substr(r.name, 1, 4) AND l.civic = r.civic")
-    rules.append(block_on("name_last", "civic"))
-    if role in ("housing", "worksite"):
-        # A place is mostly its address: a typo in the street still meets its
-        # civic number within the province.
-        rules.extend([block_on("postal"), block_on("civic", "province")])
-    else:
-        rules.append("substr(l.name, 1, 4) = substr(r.name, 1, 4) AND l.postal = r.postal")
-    return rules
-
-
-def _training_rules(role: str) -> tuple[list[Any], list[Any]]:
-    """(deterministic rules for the prior, blocking rules for the EM sessions)."""
-    from splink import block_on
-
-    if role in ("housing", "worksite"):
-        return [block_on("street_key", "postal"), block_on("street_key", "phone")], [
-            block_on("street_key"),
-            block_on("phone"),
-        ]
-    return [block_on("name_key", "phone"), block_on("name_key", "street_key")], [
-        block_on("phone"),
-        block_on("name_key"),
-    ]
-
-
 def _fill_untrained_m(levels: list[dict[str, Any]]) -> None:
     """A comparison EM could not train (every session that could gave up) gets
     cautious m-probabilities: 0.9 on its first, strictest level, the rest shared
@@ -388,11 +348,30 @@ def spark_session(master: str | None = None, partitions: int | None = None) -> A
     return session
 
 
+def duckdb_config() -> dict[str, str | bool | int | float | list[str]]:
+    """DuckDB's memory limit and spill folder, so that a large run spills to
+    disk instead of taking the machine: `HARBOUR_LINK_MEMORY_GB` (default 3)
+    and `HARBOUR_LINK_TEMP_DIR` (default a `harbour-link` folder in the
+    system's temporary folder)."""
+    raw = os.environ.get("HARBOUR_LINK_MEMORY_GB", "3")
+    try:
+        gigabytes = float(raw)
+    except ValueError:
+        gigabytes = 0.0
+    if not 0 < gigabytes < 10_000:
+        raise LinkageError(f"HARBOUR_LINK_MEMORY_GB must be a number of gigabytes, not {raw!r}")
+    folder = os.environ.get("HARBOUR_LINK_TEMP_DIR") or os.path.join(
+        tempfile.gettempdir(), "harbour-link"
+    )
+    return {"memory_limit": f"{gigabytes:g}GB", "temp_directory": folder}
+
+
 def _db_api(engine: str, spark: Any) -> Any:
     if engine == "duckdb":
+        import duckdb
         from splink import DuckDBAPI
 
-        return DuckDBAPI()
+        return DuckDBAPI(connection=duckdb.connect(config=dict(duckdb_config())))
     from splink import SparkAPI
 
     return SparkAPI(spark_session=spark or spark_session(), break_lineage_method="persist")
@@ -409,44 +388,61 @@ def _model_edges(
     progress: Progress,
 ) -> list[tuple[str, str, float]]:
     import pyarrow as pa
-    from splink import Linker, SettingsCreator
+    from splink import Linker, SettingsCreator, block_on
 
+    prediction = blocking.prediction_rules(role)
+    prior_rules, em_rules = blocking.training_rules(role)
+    plan = blocking.plan_blocking(
+        [*prediction, *prior_rules, *em_rules],
+        rows,
+        _blocking_value,
+        direct_rules=DETERMINISTIC_KEYS[role],
+    )
+    for note in plan.notes:
+        progress(f"{role}: blocking on {note}")
     name_key = COLUMN["name_key"]
     table = pa.table(
         {
             "mention_id": list(ids),
             **{column: [row[index] for row in rows] for column, index in COLUMN.items()},
             "name_words": [(row[name_key] or "").split() or None for row in rows],
+            **plan.columns,
         },
         schema=pa.schema(
             [
                 ("mention_id", pa.string()),
                 *((column, pa.string()) for column in FEATURES),
                 ("name_words", pa.list_(pa.string())),
+                *((column, pa.string()) for column in plan.columns),
             ]
         ),
     )
+
+    def rules(of: list[blocking.Rule]) -> list[Any]:
+        return [block_on(blocking.column_name(rule)) for rule in of]
+
     db_api = _db_api(engine, spark)
     data = db_api.register(table, dataset_display_name=f"mentions_{role}")
     settings = SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="mention_id",
         comparisons=_comparisons(role),
-        blocking_rules_to_generate_predictions=_blocking(role),
+        blocking_rules_to_generate_predictions=rules(prediction),
         retain_matching_columns=False,
         retain_intermediate_calculation_columns=False,
         max_iterations=15,
     )
     linker = Linker(data, settings, log_level=logging.ERROR)
-    prior_rules, em_rules = _training_rules(role)
     progress(f"{role}: estimating the model ({len(ids):,} mentions)")
     try:
-        linker.training.estimate_probability_two_random_records_match(prior_rules, recall=0.7)
+        linker.training.estimate_probability_two_random_records_match(
+            rules(prior_rules), recall=0.7
+        )
     except Exception:  # no pair meets the rules: keep the default prior
         progress(f"{role}: no pair agrees on the exact rules; using the default prior")
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
     trained = 0
-    for rule in em_rules:
+    for rule in rules(em_rules):
         before = linker.misc.save_model_to_json()
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(
@@ -470,7 +466,17 @@ def _model_edges(
     right = result.column("mention_id_r").to_pylist()
     probability = result.column("match_probability").to_pylist()
     predictions.drop_table_from_database_and_remove_from_cache()
-    return list(zip(left, right, probability, strict=True))
+    direct = [(ids[first], ids[other], 1.0) for first, other in plan.direct]
+    return [*zip(left, right, probability, strict=True), *direct]
+
+
+def _blocking_value(row: Row, column: str) -> str | None:
+    """A feature of a row for blocking; `name4` is the name's first four letters."""
+    if column == "name4":
+        name = row[COLUMN["name"]]
+        return name[:4] if name else None
+    value: str | None = row[COLUMN[column]]
+    return value
 
 
 # --- linking ------------------------------------------------------------------------
@@ -496,6 +502,8 @@ def link(
         raise LinkageError(f"unknown engine {engine!r}: use one of {', '.join(ENGINES)}")
     if not 0 < threshold <= 1:
         raise LinkageError(f"the threshold must be above 0 and at most 1, not {threshold}")
+    if engine == "duckdb":
+        duckdb_config()  # a bad setting is an error here, not a silent fallback later
     by_role: dict[str, list[Mention]] = defaultdict(list)
     seen: set[str] = set()
     for mention in mentions:
