@@ -9,6 +9,7 @@ shared with tests/directory/test_hostile_import.py.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import secrets
@@ -354,3 +355,23 @@ def test_one_long_shared_string_in_every_cell_is_stopped_at_the_unzipped_limit()
     data = with_shared_strings(replaced(base(), SHEET, sheet), strings)
     with pytest.raises(SpreadsheetError, match="unpacks to more than 1 MB"):
         canonical_csv(data, "people.xlsx")
+
+
+def test_the_delimiter_is_guessed_from_the_first_8_kb_only(supervisor, monkeypatch):
+    """Python's Sniffer is quadratic: 64 KB of crafted quotes kept a worker 20 s."""
+    import csv
+
+    samples: list[int] = []
+    sniff = csv.Sniffer.sniff
+
+    def measured(self, sample, delimiters=None):
+        samples.append(len(sample))
+        return sniff(self, sample, delimiters)
+
+    monkeypatch.setattr(csv.Sniffer, "sniff", measured)
+    crafted = ("Pseudonyme\n" + ('"' + "," * 10 + "\n") * 6000).encode()
+    with contextlib.suppress(services.ImportRefused):  # refused or read: either way, quickly
+        services.upload_spreadsheet(Actor(user=supervisor), crafted, "people.csv")
+    assert samples and max(samples) <= 8 * 1024
+    semicolons = ("Pseudonyme;Province\n" + "Tree1;ON\n" * 2000).encode()
+    assert open_sheet(semicolons, "people.csv").headers == ["Pseudonyme", "Province"]
