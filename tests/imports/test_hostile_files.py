@@ -375,3 +375,35 @@ def test_the_delimiter_is_guessed_from_the_first_8_kb_only(supervisor, monkeypat
     assert samples and max(samples) <= 8 * 1024
     semicolons = ("Pseudonyme;Province\n" + "Tree1;ON\n" * 2000).encode()
     assert open_sheet(semicolons, "people.csv").headers == ["Pseudonyme", "Province"]
+
+
+def test_a_few_hundred_mangled_workbooks_give_messages_never_other_errors():
+    """Bytes flipped, cut or added, in the ZIP or in one XML part: a message each time."""
+    import random
+
+    rng = random.Random(15)
+    good = workbook([["Pseudonym", "Born"], ["Tree1", 3], ["Tree2", "x"]])
+    with zipfile.ZipFile(io.BytesIO(good)) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+
+    def mangled(data: bytes) -> bytes:
+        buffer = bytearray(data)
+        for _ in range(rng.randint(1, 4)):
+            at = rng.randrange(len(buffer))
+            choice = rng.random()
+            if choice < 0.4:
+                buffer[at] = rng.randrange(256)
+            elif choice < 0.7:
+                del buffer[at : at + rng.randint(1, 20)]
+            else:
+                buffer[at:at] = bytes(rng.choice(b'<>"=/ &;#x0aA9') for _ in range(5))
+        return bytes(buffer)
+
+    for _ in range(300):
+        name = rng.choice([None, *parts])
+        if name is None:
+            data = b"PK\x03\x04" + mangled(good)[4:]
+        else:
+            data = replaced(good, name, mangled(parts[name]))
+        with contextlib.suppress(SpreadsheetError):
+            canonical_csv(data, "people.xlsx")

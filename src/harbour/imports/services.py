@@ -1,7 +1,9 @@
 """Importing people and cases from a spreadsheet: upload, map, check, run.
 
-1. `upload_spreadsheet` checks size and type, reads the header, keeps the
-   file encrypted inside the job and guesses the column mapping from the
+1. `upload_spreadsheet` checks size and type, reads the whole file once
+   within the limits (HARBOUR_IMPORT_*: columns, cell length, rows, an
+   .xlsx's unzipped size and ratio; core.spreadsheets), keeps it encrypted
+   inside the job as canonical CSV and guesses the column mapping from the
    headers (English or French).
 2. `check_import` applies a mapping and reads every row (a dry run): the job
    keeps the number of rows and the row-by-row problems (row, column, what is
