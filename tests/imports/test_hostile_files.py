@@ -377,6 +377,7 @@ def test_the_delimiter_is_guessed_from_the_first_8_kb_only(supervisor, monkeypat
     assert open_sheet(semicolons, "people.csv").headers == ["Pseudonyme", "Province"]
 
 
+@pytest.mark.filterwarnings("ignore::UserWarning")  # openpyxl's remarks on broken parts
 def test_a_few_hundred_mangled_workbooks_give_messages_never_other_errors():
     """Bytes flipped, cut or added, in the ZIP or in one XML part: a message each time."""
     import random
