@@ -408,3 +408,10 @@ def test_a_few_hundred_mangled_workbooks_give_messages_never_other_errors():
             data = replaced(good, name, mangled(parts[name]))
         with contextlib.suppress(SpreadsheetError):
             canonical_csv(data, "people.xlsx")
+
+
+def test_an_xlsx_saved_with_a_password_to_open_it_is_refused_as_password_protected():
+    """Excel writes such a workbook as an encrypted compound (OLE) file, not a ZIP."""
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
+    with pytest.raises(SpreadsheetError, match="encrypted or password-protected"):
+        open_sheet(ole, "people.xlsx")

@@ -69,6 +69,8 @@ CSV_DELIMITERS = ",;\t|"
 # Enough for the header and some rows; see _sniff_sample.
 SNIFF_SAMPLE = 8 * 1024
 XLSX_MAGIC = b"PK\x03\x04"
+# A compound (OLE) file: old .xls, or an .xlsx saved with a password to open it.
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
@@ -132,6 +134,9 @@ def normalise_header(text: str) -> str:
 def detect_kind(data: bytes, filename: str = "") -> str:
     """ "csv" or "xlsx", from the bytes; a name that says otherwise is refused."""
     name = filename.lower()
+    if data.startswith(OLE_MAGIC) and name.endswith((".xlsx", ".xlsm")):
+        # What Excel writes for a workbook saved with a password to open it.
+        raise _encrypted_refusal()
     if data.startswith(XLSX_MAGIC):
         if name and not name.endswith((".xlsx", ".xlsm")):
             raise SpreadsheetError(_("The file is a zip archive but not named .xlsx."))
@@ -254,12 +259,7 @@ def _refuse_archive(data: bytes, limits: Limits) -> None:
         total = 0
         for entry in entries:
             if entry.flag_bits & 0x1:
-                raise SpreadsheetError(
-                    _(
-                        "The .xlsx workbook is encrypted or password-protected: remove the "
-                        "password in Excel, save it again and upload that copy."
-                    )
-                )
+                raise _encrypted_refusal()
             if entry.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
                 raise SpreadsheetError(
                     _(
@@ -282,13 +282,26 @@ def _refuse_archive(data: bytes, limits: Limits) -> None:
                 )
         for entry in entries:
             if entry.filename.lower().endswith(XML_PARTS) and _declares_dtd(archive, entry):
-                raise SpreadsheetError(
-                    _(
-                        "The .xlsx workbook contains an XML document type declaration (DTD), "
-                        "which no real workbook has; it was not opened. Save it again from "
-                        "Excel."
-                    )
-                )
+                raise _dtd_refusal()
+
+
+def _dtd_refusal() -> SpreadsheetError:
+    return SpreadsheetError(
+        _(
+            "The .xlsx workbook contains an XML document type declaration (DTD), "
+            "which no real workbook has; it was not opened. Save it again from "
+            "Excel."
+        )
+    )
+
+
+def _encrypted_refusal() -> SpreadsheetError:
+    return SpreadsheetError(
+        _(
+            "The .xlsx workbook is encrypted or password-protected: remove the "
+            "password in Excel, save it again and upload that copy."
+        )
+    )
 
 
 def _unpacks_past(limits: Limits) -> SpreadsheetError:
@@ -327,13 +340,7 @@ def _xlsx_problem(error: Exception) -> SpreadsheetError:
     from defusedxml import DefusedXmlException
 
     if isinstance(error, DefusedXmlException):
-        return SpreadsheetError(
-            _(
-                "The .xlsx workbook contains an XML document type declaration (DTD), "
-                "which no real workbook has; it was not opened. Save it again from "
-                "Excel."
-            )
-        )
+        return _dtd_refusal()
     xml_errors: tuple[type[BaseException], ...] = (ParseError,)
     try:
         from lxml.etree import LxmlError
