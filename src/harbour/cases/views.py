@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from harbour.accounts.models import CASE_ROLES, Province, Role, User
 from harbour.audit.services import Actor, events_for
 from harbour.cases import access, ical, plan, services
+from harbour.cases.access_log import label_events
 from harbour.cases.documents import KINDS, DocumentRefused
 from harbour.cases.forms import (
     AssignForm,
@@ -358,9 +359,8 @@ def case_access_log(request: HttpRequest, case_id: str) -> HttpResponse:
     case = access.get_case_for(request.user, case_id)
     if not access.can_view_access_log(request.user):
         raise PermissionDenied
-    page = Paginator(events_for("case", str(case.pk)).select_related("actor"), 50).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(events_for("case", str(case.pk)), 50).get_page(request.GET.get("page"))
+    label_events(page.object_list, case.organisation_id)
     return render(request, "cases/case_access_log.html", {"case": case, "page": page})
 
 
