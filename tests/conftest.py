@@ -148,6 +148,7 @@ PURE_MODULES = (
     "tests/networks/test_cli.py",
     "tests/networks/test_linkage.py",
     "tests/networks/test_normalise.py",
+    "tests/networks/test_public_data.py",
     "tests/networks/test_spark.py",
     "tests/pathways/test_cli.py",
     "tests/pathways/test_engine.py",

@@ -421,6 +421,18 @@ def _model_edges(
     def rules(of: list[blocking.Rule]) -> list[Any]:
         return [block_on(blocking.column_name(rule)) for rule in of]
 
+    def sessions(of: list[blocking.Rule]) -> list[str]:
+        # The rule names its own columns too (the same pairs: a key is only
+        # kept where they agree), because Splink reads the columns of a
+        # session's rule to know which comparisons that session cannot learn.
+        return [
+            " AND ".join(
+                [f"l.{blocking.column_name(rule)} = r.{blocking.column_name(rule)}"]
+                + [f"l.{column} = r.{column}" for column in rule]
+            )
+            for rule in of
+        ]
+
     db_api = _db_api(engine, spark)
     data = db_api.register(table, dataset_display_name=f"mentions_{role}")
     settings = SettingsCreator(
@@ -442,7 +454,7 @@ def _model_edges(
         progress(f"{role}: no pair agrees on the exact rules; using the default prior")
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
     trained = 0
-    for rule in rules(em_rules):
+    for rule in sessions(em_rules):
         before = linker.misc.save_model_to_json()
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(
