@@ -14,7 +14,8 @@
    rounds; one round is one request of each kind in a shuffled order:
      case_list        GET  /cases/
      case_list_page   GET  /cases/?status=active&page=3
-     search           GET  /cases/?q=<pseudonym word or full pseudonym>
+     search           POST /cases/ with q=<pseudonym word or full pseudonym>, then
+                      GET of the /cases/?search=<token> address it answers with
      find_phone       POST /cases/find/ (exact phone through the blind index)
      case_detail      GET  /cases/<uuid>/ (writes a case.view audit event)
    There is no think time unless --think-ms is given: each client sends its
@@ -210,7 +211,12 @@ def one_request(client: Client, plan: Plan, endpoint: str) -> tuple[int, bool]:
         pseudonym = rng.choice(plan.pseudonyms)
         # Half the searches are one word ("cedar", ~1 in 30 cases), half a full pseudonym.
         term = pseudonym.split()[0].lower() if rng.random() < 0.5 else pseudonym
-        status, _, page = client.request("GET", "/cases/?" + urllib.parse.urlencode({"q": term}))
+        # A POST (the text never goes into a URL), then the list at the address it answers.
+        form = {"csrfmiddlewaretoken": client.csrf_token, "q": term}
+        status, headers, _ = client.request("POST", "/cases/", form)
+        if status != 302:
+            return status, False
+        status, _, page = client.request("GET", headers.get("location", "/cases/"))
         return status, status == 200 and bool(CASE_LINK.search(page))
     if endpoint == "find_phone":
         form = {

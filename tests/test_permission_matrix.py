@@ -88,6 +88,7 @@ LOGIN = Redirect("/accounts/login/")
 HOME = Redirect("/")
 TO_CASE = Redirect("/cases/{case_id}/")
 TO_PERSON = Redirect("/people/{person_id}/")
+TO_LIST = Redirect("/cases/")
 ANYWHERE = Redirect(None)
 
 OURS = "our organisation's object"
@@ -234,6 +235,13 @@ POLICY: dict[str, list[Check]] = {
     ],
     "cases:case_list": [
         Check("GET", NONE, CASE_WORK),
+        # The search is a POST answered by the list's address without the text.
+        Check(
+            "POST",
+            NONE,
+            Row(LOGIN, TO_LIST, TO_LIST, TO_LIST, TO_LIST, 403, 403),
+            {"q": "Birch", "status": "intake"},
+        ),
         Check("DELETE", NONE, READ_ONLY_WRONG_METHOD),
     ],
     "cases:case_find": [

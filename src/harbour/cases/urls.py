@@ -1,11 +1,11 @@
 from django.urls import path
 
-from harbour.cases import views
+from harbour.cases import case_search, views
 
 app_name = "cases"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
-    path("cases/", views.case_list, name="case_list"),
+    path("cases/", case_search.case_list, name="case_list"),
     path("cases/find/", views.case_find, name="case_find"),
     path("cases/new/", views.case_new, name="case_new"),
     path("cases/<uuid:case_id>/", views.case_detail, name="case_detail"),

@@ -4,7 +4,6 @@ service and render; rules live in services and access."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -21,14 +20,13 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from harbour.accounts.models import CASE_ROLES, Province, Role, User
+from harbour.accounts.models import CASE_ROLES, Role, User
 from harbour.audit.services import Actor, events_for
 from harbour.cases import access, ical, plan, services
 from harbour.cases.access_log import label_events
 from harbour.cases.documents import KINDS, DocumentRefused
 from harbour.cases.forms import (
     AssignForm,
-    CaseFilterForm,
     CaseForm,
     ClosureDecisionForm,
     ClosureRequestForm,
@@ -53,7 +51,6 @@ from harbour.cases.models import (
     ClosureRequest,
     ClosureStatus,
     Document,
-    ExploitationForm,
     LegalHold,
     Person,
     Task,
@@ -61,7 +58,6 @@ from harbour.cases.models import (
 )
 from harbour.cases.timeline import timeline as case_timeline_entries
 from harbour.core.decorators import case_staff_required
-from harbour.core.fields import encrypted_field_names
 from harbour.screening.views import assessment_history
 
 DEADLINE_WINDOW_DAYS = 60
@@ -127,72 +123,6 @@ def _case_dashboard(request: HttpRequest) -> HttpResponse:
         "reminders_today": reminders,
     }
     return render(request, "cases/dashboard.html", context)
-
-
-# The case list shows pseudonyms and case facts only; its 25 rows need none of
-# the encrypted fields, so they are neither loaded nor decrypted (about 250
-# decryptions a page otherwise).
-_LIST_DEFERRED = [
-    *encrypted_field_names(Case),
-    *(f"person__{name}" for name in encrypted_field_names(Person)),
-]
-
-
-def _filtered_cases(request: HttpRequest, form: CaseFilterForm) -> QuerySet[Case]:
-    cases = access.visible_cases(request.user).select_related("person").defer(*_LIST_DEFERRED)
-    if not form.is_valid():
-        return cases
-    data = form.cleaned_data
-    if data["q"]:
-        # The same match as person__pseudonym__icontains, written as a subquery
-        # on people so that PostgreSQL can answer it from the trigram index
-        # (cases migration 0002) instead of reading every person.
-        people = Person.objects.filter(pseudonym__icontains=data["q"]).values("pk")
-        cases = cases.filter(Q(person__in=people) | Q(reference__iexact=data["q"]))
-    if data["status"]:
-        cases = cases.filter(status=data["status"])
-    if data["form"]:
-        cases = cases.filter(exploitation_forms__contains=f"|{data['form']}|")
-    if data["province"]:
-        cases = cases.filter(province=data["province"])
-    if data["mine"]:
-        cases = cases.filter(assigned_to=request.user.pk)
-    return cases
-
-
-@case_staff_required
-@require_safe
-def case_list(request: HttpRequest) -> HttpResponse:
-    form = CaseFilterForm(request.GET or None)
-    page = Paginator(_filtered_cases(request, form), settings.PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    label_rows(page.object_list)
-    plan.label_stages(page.object_list)
-    context = {
-        "filter_form": form,
-        "page": page,
-        "search_form": IdentifierSearchForm(),
-        "query_without_page": _query_without_page(request),
-    }
-    template = "cases/_case_table.html" if request.htmx else "cases/case_list.html"  # type: ignore[attr-defined]
-    return render(request, template, context)
-
-
-def label_rows(cases: Iterable[Case]) -> None:
-    """Give each listed case its display labels, translated once per page.
-
-    get_status_display() and friends rebuild and hash the whole list of
-    translated choices on every call; over a page of rows that was a third of
-    the time the list took to render (docs/benchmarks.md).
-    """
-    statuses = {key: str(label) for key, label in CaseStatus.choices}
-    provinces = {key: str(label) for key, label in Province.choices}
-    forms = {key: str(label) for key, label in ExploitationForm.choices}
-    for case in cases:
-        case.status_label = statuses.get(case.status, case.status)  # type: ignore[attr-defined]
-        case.province_label = provinces.get(case.province, case.province)  # type: ignore[attr-defined]
-        case.forms_label = ", ".join(forms.get(f, f) for f in case.forms)  # type: ignore[attr-defined]
 
 
 def _query_without_page(request: HttpRequest) -> str:

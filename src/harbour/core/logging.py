@@ -153,10 +153,15 @@ class OneLineRefusals(logging.Filter):
 
 
 def _without_query(url: str) -> str:
-    if url in ("", "-"):
+    """The URL without its query and fragment; any other text up to its first "?"."""
+    if "?" not in url and "#" not in url:
         return url
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # not a URL (a header can hold anything): cut at the "?"
+        return url.split("?", 1)[0]
+    cut = urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+    return cut.split("?", 1)[0]
 
 
 class PrivateAccessLogger(GunicornLogger):
@@ -183,9 +188,20 @@ class PrivateAccessLogger(GunicornLogger):
     def atoms(
         self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any
     ) -> dict[str, Any]:
-        """The usual atoms with every query string removed (request line, referrer)."""
+        """The usual atoms with every query string removed, whatever the format asks for.
+
+        Besides the request line and the referrer, gunicorn offers every request
+        header ({name}i), response header ({name}o) and WSGI variable ({name}e)
+        as an atom: a redirect's Location (?next=…), htmx's HX-Current-URL, the
+        environ's HTTP_REFERER and RAW_URI all carry the query. Every such atom
+        loses whatever follows a "?", so a custom access_log_format cannot bring
+        a search back into the log (issue 15, finding 4).
+        """
         atoms: dict[str, Any] = super().atoms(resp, req, environ, request_time)
         path = environ.get("PATH_INFO", "")
+        for key, value in atoms.items():
+            if key.startswith("{") and isinstance(value, str):
+                atoms[key] = _without_query(value)
         atoms["r"] = f"{environ['REQUEST_METHOD']} {path} {environ['SERVER_PROTOCOL']}"
         atoms["q"] = ""
         atoms["f"] = _without_query(str(atoms.get("f", "-")))
