@@ -96,3 +96,14 @@ def test_an_oversized_api_post_gets_413_even_without_a_token():
 def test_a_small_post_still_reaches_the_page(path):
     response = strict_client().post(path, {"username": "nobody", "password": "wrong"})
     assert response.status_code in (200, 401, 403)
+
+
+def test_an_oversized_post_to_the_public_self_check_gets_413_on_the_public_page_without_a_cookie(
+    db,
+):
+    response = Client().post(reverse("public:selfcheck", args=["en"]), too_big())
+    assert response.status_code == 413
+    assert b"We could not read this request." in response.content
+    assert b"/accounts/" not in response.content, "never the staff layout on the public site"
+    assert response["Cache-Control"] == "no-store"
+    assert not response.cookies

@@ -48,6 +48,8 @@ PUBLIC_MIDDLEWARE = [
     "harbour.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # 413, not 500, for a multipart body past the upload limit (the self-check takes none).
+    "harbour.core.upload_limit.OversizedUploadMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

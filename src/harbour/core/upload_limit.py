@@ -39,6 +39,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from harbour.cases.uploads import upload_limit
+from harbour.core.site import is_public_path
 
 logger = logging.getLogger(__name__)
 
@@ -81,9 +82,14 @@ def data_too_large_message() -> str:
 
 
 def too_large(request: HttpRequest, message: str) -> HttpResponse:
-    """The 413 answer: JSON for the API, the staff page's layout elsewhere."""
+    """The 413 answer: JSON for the API, the public site's own plain page on
+    /help/ (never the staff layout there), the staff page's layout elsewhere."""
     if request.path.startswith(API_PREFIX):
         return JsonResponse({"detail": message}, status=413)
+    if is_public_path(request.path):
+        from harbour.public.site_errors import request_too_large
+
+        return request_too_large(request)
     context = {
         "title": _("Too large"),
         "message": message,

@@ -56,3 +56,9 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     return _page(request, 500, _("Something went wrong"), _("Please try again in a few minutes."))
+
+
+def request_too_large(request: HttpRequest) -> HttpResponse:
+    """413 for a body past the upload limit (harbour.core.upload_limit): the
+    self-check takes no file, so the 400 page's words, with the right status."""
+    return _page(request, 413, _("Something is wrong"), _("We could not read this request."))
