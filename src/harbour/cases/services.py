@@ -27,6 +27,7 @@ from harbour.cases import documents as case_documents
 from harbour.cases import export as case_export
 from harbour.cases import zipaes
 from harbour.cases.access import visible_cases
+from harbour.cases.image_metadata import without_metadata
 from harbour.cases.models import (
     MAX_REMINDER_DAYS,
     PERSON_FIELDS,
@@ -903,6 +904,7 @@ def upload_document(
     under a random name. Raises documents.DocumentRefused with a clear message."""
     require_case_role(actor, case)
     kind = case_documents.check_upload(data, filename)
+    data = without_metadata(data, kind.code)  # photos: no GPS or device kept
     storage_name = case_documents.store(data)
     try:
         with transaction.atomic():
